@@ -1,0 +1,3 @@
+import { DomainError } from '../common/errors/domain-error';
+
+export class AccountError extends DomainError<'NOT_FOUND' | 'ACCOUNT_CLOSED' | 'CONFLICT' | 'FORBIDDEN'> {}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { AccountSearchTermEntity } from './account-search-term.entity';
+import { AccountEntity, AccountStatus } from './account.entity';
+import { ContactEntity } from './contact.entity';
+import { likePrefix } from './search-terms';
+
+export interface AccountSearch {
+  words: string[];
+  status?: AccountStatus;
+  favoured?: boolean;
+  /** Extra SQL condition on the alias `a`, e.g. the point bank's balance filter. */
+  idCondition?: { sql: string; params: Record<string, unknown> };
+  limit: number;
+  offset: number;
+}
+
+const TERM_CHUNK = 400;
+
+@Injectable()
+export class AccountsRepository {
+  constructor(
+    @InjectRepository(AccountEntity) private readonly accounts: Repository<AccountEntity>,
+    @InjectRepository(ContactEntity) private readonly contacts: Repository<ContactEntity>,
+  ) {}
+
+  async insertAccount(em: EntityManager, a: Omit<AccountEntity, 'id'>): Promise<AccountEntity> {
+    const r = await em.insert(AccountEntity, a);
+    return { ...a, id: Number(r.identifiers[0].id) };
+  }
+
+  async insertContact(em: EntityManager, c: Omit<ContactEntity, 'id'>): Promise<ContactEntity> {
+    const r = await em.insert(ContactEntity, c);
+    return { ...c, id: Number(r.identifiers[0].id) };
+  }
+
+  async update(em: EntityManager, id: number, patch: Partial<AccountEntity>): Promise<void> {
+    await em.update(AccountEntity, { id }, patch);
+  }
+
+  /** Rebuilds an account's search terms. INSERT IGNORE: terms equal under the column's collation are one. */
+  async replaceTerms(em: EntityManager, accountId: number, terms: string[]): Promise<void> {
+    await em.delete(AccountSearchTermEntity, { accountId });
+    for (let i = 0; i < terms.length; i += TERM_CHUNK) {
+      await em.createQueryBuilder().insert().into(AccountSearchTermEntity)
+        .values(terms.slice(i, i + TERM_CHUNK).map((term) => ({ accountId, term })))
+        .orIgnore()
+        .execute();
+    }
+  }
+
+  findById(id: number, em?: EntityManager): Promise<AccountEntity | null> {
+    return (em ?? this.accounts.manager).findOne(AccountEntity, { where: { id } });
+  }
+
+  async exists(id: number): Promise<boolean> {
+    return (await this.accounts.count({ where: { id } })) > 0;
+  }
+
+  findContacts(accountIds: number[], em?: EntityManager): Promise<ContactEntity[]> {
+    if (accountIds.length === 0) return Promise.resolve([]);
+    return (em ?? this.contacts.manager).find(ContactEntity, { where: { accountId: In(accountIds) }, order: { id: 'ASC' } });
+  }
+
+  async search(s: AccountSearch): Promise<[AccountEntity[], number]> {
+    const qb = this.accounts.createQueryBuilder('a');
+    s.words.forEach((w, i) => {
+      qb.andWhere(
+        `a.id IN (SELECT t${i}.account_id FROM account_search_terms t${i} WHERE t${i}.term LIKE :w${i} ESCAPE '!')`,
+        { [`w${i}`]: likePrefix(w) },
+      );
+    });
+    if (s.status) qb.andWhere('a.status = :status', { status: s.status });
+    if (s.favoured !== undefined) qb.andWhere('a.favoured = :favoured', { favoured: s.favoured });
+    if (s.idCondition) qb.andWhere(s.idCondition.sql, s.idCondition.params);
+    return qb.orderBy('a.name', 'ASC').addOrderBy('a.id', 'ASC').take(s.limit).skip(s.offset).getManyAndCount();
+  }
+}

@@ -1,0 +1,198 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor, canSeeAccount } from '../auth/actor';
+import { AuditService } from '../audit/audit.service';
+import { TransactionService } from '../common/database/transaction.service';
+import { PointBankService } from '../point-bank/point-bank.service';
+import { PolicyService } from '../policy/policy.service';
+import { AccountEntity, AccountStatus, PolicyStatus } from './account.entity';
+import { AccountError } from './accounts.errors';
+import { AccountsRepository } from './accounts.repository';
+import { ContactEntity } from './contact.entity';
+import { queryWords, searchTermsFor } from './search-terms';
+
+export interface ContactInput { name: string; email: string; phone?: string | null }
+export interface NewAccount { name: string; customerSince?: string | null; favoured?: boolean; contacts?: ContactInput[] }
+export interface AccountPatch { name?: string; customerSince?: string | null; favoured?: boolean }
+export interface AccountQuery { q?: string; status?: AccountStatus; favoured?: boolean; lowBalance?: boolean; limit: number; offset: number }
+
+export interface ContactView { id: string; name: string; email: string; phone: string | null }
+export interface AccountView {
+  id: string;
+  name: string;
+  customerSince: string | null;
+  favoured: boolean;
+  status: AccountStatus;
+  policyStatus: PolicyStatus;
+  balance: number;
+  lowBalance: boolean;
+  contacts: ContactView[];
+  createdAt: string;
+  closedAt: string | null;
+  closeReason: string | null;
+}
+
+const contactView = (c: ContactEntity): ContactView => ({ id: String(c.id), name: c.name, email: c.email, phone: c.phone });
+
+@Injectable()
+export class AccountsService {
+  private readonly logger = new Logger(AccountsService.name);
+
+  constructor(
+    private readonly repo: AccountsRepository,
+    private readonly bank: PointBankService,
+    private readonly policy: PolicyService,
+    private readonly audit: AuditService,
+    private readonly tx: TransactionService,
+  ) {}
+
+  async create(input: NewAccount, actor: Actor): Promise<AccountView> {
+    const id = await this.tx.run(undefined, async (em) => {
+      const account = await this.repo.insertAccount(em, {
+        name: input.name.trim(), customerSince: input.customerSince ?? null, favoured: input.favoured ?? false,
+        status: 'active', policyStatus: 'legacy', createdAt: new Date(), closedAt: null, closeReason: null,
+      });
+      const contacts: ContactEntity[] = [];
+      for (const c of input.contacts ?? []) contacts.push(await this.insertContact(em, account.id, c));
+      await this.repo.replaceTerms(em, account.id, searchTermsFor(account.name, contacts));
+      await this.bank.openAccount(em, account.id);
+      await this.audit.record(em, {
+        actorId: actor.id, action: 'account.create', entityType: 'account', entityId: account.id,
+        after: { name: account.name, customerSince: account.customerSince, favoured: account.favoured, contacts: contacts.map(contactView) },
+      });
+      return account.id;
+    });
+    this.logger.log(`account created id=${id} by=${actor.id}`);
+    return this.get(actor, id);
+  }
+
+  /** One account as its viewer may see it; another account's id is "not found" for a client. */
+  async get(actor: Actor, id: number): Promise<AccountView> {
+    const account = canSeeAccount(actor, id) ? await this.repo.findById(id) : null;
+    if (!account) throw new AccountError('NOT_FOUND', `account ${id} not found`);
+    return (await this.views([account]))[0];
+  }
+
+  async search(q: AccountQuery): Promise<{ items: AccountView[]; total: number }> {
+    const policy = await this.policy.get();
+    const [rows, total] = await this.repo.search({
+      words: q.q ? queryWords(q.q) : [],
+      status: q.status,
+      favoured: q.favoured,
+      idCondition: q.lowBalance === undefined ? undefined : this.bank.balanceCondition('a.id', policy.lowBalanceThreshold, q.lowBalance),
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return { items: await this.views(rows), total };
+  }
+
+  async update(id: number, patch: AccountPatch, actor: Actor): Promise<AccountView> {
+    await this.tx.run(undefined, async (em) => {
+      const before = await this.mustFind(em, id);
+      const changes: Partial<AccountEntity> = {};
+      if (patch.name !== undefined) changes.name = patch.name.trim();
+      if (patch.customerSince !== undefined) changes.customerSince = patch.customerSince;
+      if (patch.favoured !== undefined) changes.favoured = patch.favoured;
+      if (Object.keys(changes).length === 0) return;
+      await this.repo.update(em, id, changes);
+      if (changes.name !== undefined && changes.name !== before.name) await this.reindex(em, id, changes.name);
+      await this.audit.record(em, {
+        actorId: actor.id, action: 'account.update', entityType: 'account', entityId: id,
+        before: pick(before, Object.keys(changes)), after: changes,
+      });
+    });
+    return this.get(actor, id);
+  }
+
+  async addContact(accountId: number, input: ContactInput, actor: Actor): Promise<ContactView> {
+    return this.tx.run(undefined, async (em) => {
+      const account = await this.mustFind(em, accountId);
+      const contact = await this.insertContact(em, accountId, input);
+      await this.reindex(em, accountId, account.name);
+      await this.audit.record(em, {
+        actorId: actor.id, action: 'account.contact.add', entityType: 'account', entityId: accountId, after: contactView(contact),
+      });
+      return contactView(contact);
+    });
+  }
+
+  async close(id: number, reason: string, actor: Actor): Promise<AccountView> {
+    await this.tx.run(undefined, async (em) => {
+      const account = await this.mustFind(em, id);
+      if (account.status === 'closed') throw new AccountError('ACCOUNT_CLOSED', `account ${id} is already closed`);
+      const closedAt = new Date();
+      await this.repo.update(em, id, { status: 'closed', closedAt, closeReason: reason });
+      await this.audit.record(em, {
+        actorId: actor.id, action: 'account.close', entityType: 'account', entityId: id, reason,
+        before: { status: 'active' }, after: { status: 'closed', closedAt: closedAt.toISOString() },
+      });
+    });
+    this.logger.log(`account closed id=${id} by=${actor.id}`);
+    return this.get(actor, id);
+  }
+
+  /** A client accepts the new support terms for its own account: policyStatus → enrolled. */
+  async acceptTerms(id: number, actor: Actor): Promise<AccountView> {
+    if (actor.role !== 'client' || actor.accountId !== id) throw new AccountError('NOT_FOUND', `account ${id} not found`);
+    await this.tx.run(undefined, async (em) => {
+      const account = await this.mustFind(em, id);
+      if (account.status === 'closed') throw new AccountError('ACCOUNT_CLOSED', `account ${id} is closed`);
+      if (account.policyStatus === 'enrolled') return;
+      await this.repo.update(em, id, { policyStatus: 'enrolled' });
+      await this.audit.record(em, {
+        actorId: actor.id, action: 'account.terms.accept', entityType: 'account', entityId: id,
+        before: { policyStatus: account.policyStatus }, after: { policyStatus: 'enrolled' },
+      });
+    });
+    return this.get(actor, id);
+  }
+
+  async exists(id: number): Promise<boolean> {
+    return this.repo.exists(id);
+  }
+
+  /**
+   * For other modules acting on an account inside their transaction (logging
+   * a call): the account must exist, be visible to the actor, and be open.
+   */
+  async assertOpen(em: EntityManager, actor: Actor, id: number): Promise<void> {
+    const account = canSeeAccount(actor, id) ? await this.repo.findById(id, em) : null;
+    if (!account) throw new AccountError('NOT_FOUND', `account ${id} not found`);
+    if (account.status === 'closed') throw new AccountError('ACCOUNT_CLOSED', `account ${id} is closed`);
+  }
+
+  private async views(accounts: AccountEntity[]): Promise<AccountView[]> {
+    const ids = accounts.map((a) => a.id);
+    const [contacts, balances, policy] = await Promise.all([this.repo.findContacts(ids), this.bank.balancesOf(ids), this.policy.get()]);
+    return accounts.map((a) => {
+      const balance = balances.get(a.id) ?? 0;
+      return {
+        id: String(a.id), name: a.name, customerSince: a.customerSince, favoured: a.favoured, status: a.status,
+        policyStatus: a.policyStatus, balance, lowBalance: balance <= policy.lowBalanceThreshold,
+        contacts: contacts.filter((c) => c.accountId === a.id).map(contactView),
+        createdAt: a.createdAt.toISOString(), closedAt: a.closedAt ? a.closedAt.toISOString() : null, closeReason: a.closeReason,
+      };
+    });
+  }
+
+  private async mustFind(em: EntityManager, id: number): Promise<AccountEntity> {
+    const account = await this.repo.findById(id, em);
+    if (!account) throw new AccountError('NOT_FOUND', `account ${id} not found`);
+    return account;
+  }
+
+  private insertContact(em: EntityManager, accountId: number, c: ContactInput): Promise<ContactEntity> {
+    return this.repo.insertContact(em, {
+      accountId, name: c.name.trim(), email: c.email.trim().toLowerCase(), phone: c.phone?.trim() || null, createdAt: new Date(),
+    });
+  }
+
+  private async reindex(em: EntityManager, accountId: number, name: string): Promise<void> {
+    const contacts = await this.repo.findContacts([accountId], em);
+    await this.repo.replaceTerms(em, accountId, searchTermsFor(name, contacts));
+  }
+}
+
+function pick<T extends object>(obj: T, keys: string[]): Partial<T> {
+  return Object.fromEntries(keys.map((k) => [k, (obj as Record<string, unknown>)[k]])) as Partial<T>;
+}

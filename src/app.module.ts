@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsModule } from './accounts/accounts.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { DatabaseModule } from './common/database/database.module';
+import { dataSourceOptions } from './common/database/data-source-options';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { loggingModule } from './common/logging/logging.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
+import { HealthModule } from './health/health.module';
+import { IncidentTypesModule } from './incident-types/incident-types.module';
+import { PointBankModule } from './point-bank/point-bank.module';
+import { PolicyModule } from './policy/policy.module';
+import { TicketsModule } from './tickets/tickets.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        loggingModule(config),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.database), autoLoadEntities: true }),
+        ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),
+        DatabaseModule,
+        IdempotencyModule,
+        AuditModule,
+        PolicyModule,
+        PointBankModule,
+        AccountsModule,
+        UsersModule,
+        AuthModule,
+        IncidentTypesModule,
+        TicketsModule,
+        HealthModule,
+        ConsoleModule,
+      ],
+    };
+  }
+}

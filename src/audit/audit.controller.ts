@@ -1,0 +1,29 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Allow } from '../auth/roles.decorator';
+import { parseId } from '../common/database/ids';
+import { page, PageQueryDto } from '../common/http/page-query.dto';
+import { AuditService } from './audit.service';
+
+export class AuditQueryDto extends PageQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) entityType?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) entityId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) actorId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) action?: string;
+}
+
+@ApiTags('audit')
+@Controller('api/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @Allow('manager', undefined, 'Audit log')
+  list(@Query() q: AuditQueryDto) {
+    return this.audit.list({
+      ...page(q), entityType: q.entityType, entityId: q.entityId, action: q.action,
+      actorId: q.actorId ? parseId(q.actorId) ?? -1 : undefined,
+    });
+  }
+}

@@ -1,0 +1,3 @@
+import { DomainError } from '../common/errors/domain-error';
+
+export class AuthError extends DomainError<'UNAUTHORIZED' | 'FORBIDDEN' | 'TOO_MANY_REQUESTS'> {}

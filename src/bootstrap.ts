@@ -1,0 +1,71 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { runMigrations } from './common/database/migrate';
+import { GlobalExceptionFilter } from './common/http/exception.filter';
+import { AppConfig } from './config/app-config';
+import { configureViews } from './console/views.setup';
+import { UsersService } from './users/users.service';
+
+export interface StartedApp {
+  app: INestApplication;
+  /** Set only when the first admin was just created with a generated password. */
+  generatedAdminPassword?: string;
+}
+
+/**
+ * Builds the whole application (used by main.ts, the tests and the bench):
+ * security headers, validation, errors, views, OpenAPI, migrations and the
+ * first admin. The caller decides whether and where to listen.
+ */
+export async function createApp(config: AppConfig, opts: { quiet?: boolean } = {}): Promise<StartedApp> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  if (!opts.quiet) app.useLogger(app.get(Logger));
+  else app.useLogger(false);
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // Swagger UI injects inline styles.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: config.cookieSecure ? [] : null,
+        },
+      },
+    }),
+  );
+  app.use(cookieParser());
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+  );
+  app.useGlobalFilters(new GlobalExceptionFilter());
+  configureViews(app);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Pointdesk API')
+      .setDescription('Helpdesk with a prepaid point bank. Roles: admin ⊃ manager ⊃ agent; client sees only its own account.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+
+  await runMigrations(app.get(DataSource));
+  const admin = await app.get(UsersService).ensureFirstAdmin(config.admin.email, config.admin.password);
+  await app.init();
+  return { app, generatedAdminPassword: admin.generatedPassword };
+}

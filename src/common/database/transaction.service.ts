@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Runs work in one database transaction, reusing the caller's manager when
+ * there is one. TypeORM's SQLite driver shares a single connection, so two
+ * concurrent top-level transactions would interleave on it
+ * (typeorm/typeorm#8668); on SQLite top-level transactions are queued.
+ */
+@Injectable()
+export class TransactionService {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly serialise: boolean;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.serialise = dataSource.options.type === 'better-sqlite3';
+  }
+
+  get isSqlite(): boolean {
+    return this.serialise;
+  }
+
+  run<T>(outer: EntityManager | undefined, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (outer?.queryRunner?.isTransactionActive) return work(outer);
+    if (!this.serialise) return this.dataSource.transaction(work);
+    const next = this.queue.then(() => this.dataSource.transaction(work));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+}

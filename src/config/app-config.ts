@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { EnvSchema, validateEnv } from './env.schema';
+
+export type DatabaseConfig =
+  | { type: 'mysql'; url: string; poolSize: number }
+  | { type: 'sqlite'; path: string };
+
+/** Typed, frozen configuration. Code reads this, never process.env. */
+export interface AppConfig {
+  readonly port: number;
+  readonly database: DatabaseConfig;
+  readonly sessionSecret: string;
+  readonly sessionSecretGenerated: boolean;
+  readonly admin: { readonly email: string; readonly password?: string };
+  readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly companyName: string };
+  readonly schedulerEnabled: boolean;
+  readonly logLevel: string;
+  readonly cookieSecure: boolean;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export function buildConfig(raw: Record<string, string | undefined> = process.env): AppConfig {
+  const env: EnvSchema = validateEnv(raw);
+  const database: DatabaseConfig = env.DATABASE_URL
+    ? { type: 'mysql', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE ?? 20 }
+    : { type: 'sqlite', path: env.SQLITE_PATH ?? './data/pointdesk.sqlite' };
+  return Object.freeze({
+    port: env.PORT ?? 3000,
+    database,
+    sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    sessionSecretGenerated: !env.SESSION_SECRET,
+    admin: Object.freeze({ email: env.ADMIN_EMAIL ?? 'admin@pointdesk.local', password: env.ADMIN_PASSWORD }),
+    mail: Object.freeze({
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM ?? 'Pointdesk <support@pointdesk.local>',
+      companyName: env.COMPANY_NAME ?? 'Pointdesk',
+    }),
+    schedulerEnabled: env.SCHEDULER_ENABLED !== 'false',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    cookieSecure: env.COOKIE_SECURE === 'true',
+  });
+}

@@ -1,0 +1,88 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  IsBooleanString,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+/**
+ * Every environment variable Pointdesk reads, validated once at start-up.
+ * A bad value stops the process with a list of every offending variable.
+ */
+export class EnvSchema {
+  /** HTTP port for the API, console and portal. */
+  @IsOptional() @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  /** `mysql://user:pass@host:3306/db`; unset means embedded SQLite. */
+  @IsOptional() @Matches(/^(mysql|mariadb):\/\/.+/, { message: 'DATABASE_URL must be a mysql:// or mariadb:// URL' })
+  DATABASE_URL?: string;
+
+  /** File for the embedded SQLite database (used only without DATABASE_URL). */
+  @IsOptional() @IsString() @MinLength(1)
+  SQLITE_PATH?: string;
+
+  /** Signs access tokens and console session cookies. Random per process when unset. */
+  @IsOptional() @IsString() @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters' })
+  SESSION_SECRET?: string;
+
+  /** First admin, created on an empty database. */
+  @IsOptional() @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @IsOptional() @IsString() @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters' })
+  ADMIN_PASSWORD?: string;
+
+  /** `smtp://host:port` of the mail server; unset keeps mail in the outbox. */
+  @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsOptional() @IsString()
+  MAIL_FROM?: string;
+
+  @IsOptional() @IsString()
+  COMPANY_NAME?: string;
+
+  /** `false` turns off cron jobs (tests, extra replicas). */
+  @IsOptional() @IsBooleanString({ message: 'SCHEDULER_ENABLED must be true or false' })
+  SCHEDULER_ENABLED?: string;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  /** Mark session cookies Secure (set when served over HTTPS). */
+  @IsOptional() @IsBooleanString({ message: 'COOKIE_SECURE must be true or false' })
+  COOKIE_SECURE?: string;
+
+  /** Size of the MySQL connection pool. */
+  @IsOptional() @IsInt() @Min(1) @Max(500)
+  DB_POOL_SIZE?: number;
+}
+
+export function validateEnv(raw: Record<string, string | undefined>): EnvSchema {
+  const present = Object.fromEntries(
+    Object.keys(new EnvKeys()).filter((k) => raw[k] !== undefined && raw[k] !== '').map((k) => [k, raw[k]]),
+  );
+  const env = plainToInstance(EnvSchema, present, { enableImplicitConversion: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  - ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return env;
+}
+
+/** The keys of EnvSchema, kept in one place so unknown variables are simply ignored. */
+class EnvKeys {
+  PORT = 0; DATABASE_URL = 0; SQLITE_PATH = 0; SESSION_SECRET = 0; ADMIN_EMAIL = 0; ADMIN_PASSWORD = 0;
+  SMTP_URL = 0; MAIL_FROM = 0; COMPANY_NAME = 0; SCHEDULER_ENABLED = 0; LOG_LEVEL = 0; COOKIE_SECURE = 0;
+  DB_POOL_SIZE = 0;
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Agent console (server-rendered pages). */
+@Module({})
+export class ConsoleModule {}

@@ -1,0 +1,257 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AccountsService } from '../accounts/accounts.service';
+import { Actor, canSeeAccount, hasStaffRole } from '../auth/actor';
+import { AuditService } from '../audit/audit.service';
+import { idString } from '../common/database/ids';
+import { TransactionService } from '../common/database/transaction.service';
+import { IncidentTypesService } from '../incident-types/incident-types.service';
+import { PointBankService } from '../point-bank/point-bank.service';
+import { PolicyService } from '../policy/policy.service';
+import { Channel, Policy } from '../policy/policy.types';
+import { Classification, Effect, intentFor, NO_EFFECT, sameClassification } from './charging';
+import { ChargeKind, Fault, Priority, TicketEntity } from './ticket.entity';
+import { TicketError } from './tickets.errors';
+import { TicketFilter, TicketsRepository } from './tickets.repository';
+
+export interface NewTicket {
+  accountId: number;
+  channel: Channel;
+  subject: string;
+  description?: string;
+  incidentTypeId?: number;
+  fault?: Fault;
+  priority?: Priority;
+}
+
+export interface TicketChanges {
+  subject?: string;
+  description?: string | null;
+  priority?: Priority;
+  channel?: Channel;
+  incidentTypeId?: number | null;
+}
+
+export interface TicketView {
+  id: string;
+  reference: string;
+  accountId: string;
+  channel: Channel;
+  priority: Priority;
+  subject: string;
+  description: string | null;
+  incidentTypeId: string | null;
+  fault: Fault;
+  status: 'open' | 'resolved';
+  charge: { kind: ChargeKind; points: number; feeCents: number };
+  createdById: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+  resolution: string | null;
+}
+
+export function ticketReference(id: number): string {
+  return `PD-${String(id).padStart(6, '0')}`;
+}
+
+const effectOf = (t: TicketEntity): Effect => ({
+  kind: t.chargeKind, points: t.chargePoints, feeCents: t.chargeFeeCents, bonusPoints: t.bonusPoints,
+});
+const classificationOf = (t: TicketEntity): Classification => ({ channel: t.channel, fault: t.fault, incidentTypeId: t.incidentTypeId });
+const effectColumns = (e: Effect) => ({ chargeKind: e.kind, chargePoints: e.points, chargeFeeCents: e.feeCents, bonusPoints: e.bonusPoints });
+
+/**
+ * Calls and their charges. Whenever a ticket's classification (fault,
+ * incident type or channel) is set or changes, its previous effect on the
+ * point bank is undone and the policy's effect for the new classification
+ * applied, in one transaction; the ticket's ledger entries always add up to
+ * the effect stored on the ticket.
+ */
+@Injectable()
+export class TicketsService {
+  private readonly logger = new Logger(TicketsService.name);
+
+  constructor(
+    private readonly repo: TicketsRepository,
+    private readonly accounts: AccountsService,
+    private readonly bank: PointBankService,
+    private readonly policy: PolicyService,
+    private readonly types: IncidentTypesService,
+    private readonly audit: AuditService,
+    private readonly tx: TransactionService,
+  ) {}
+
+  static view(t: TicketEntity): TicketView {
+    return {
+      id: String(t.id), reference: ticketReference(t.id), accountId: String(t.accountId), channel: t.channel,
+      priority: t.priority, subject: t.subject, description: t.description, incidentTypeId: idString(t.incidentTypeId),
+      fault: t.fault, status: t.status, charge: { kind: t.chargeKind, points: t.chargePoints, feeCents: t.chargeFeeCents },
+      createdById: idString(t.createdById), createdAt: t.createdAt.toISOString(),
+      resolvedAt: t.resolvedAt ? t.resolvedAt.toISOString() : null, resolution: t.resolution,
+    };
+  }
+
+  async create(input: NewTicket, actor: Actor): Promise<TicketView> {
+    const isClient = actor.role === 'client';
+    // A client opens tickets from the portal only, for its own account, and does not classify them.
+    const cls: Classification = {
+      channel: isClient ? 'portal' : input.channel,
+      fault: isClient ? 'undetermined' : input.fault ?? 'undetermined',
+      incidentTypeId: input.incidentTypeId ?? null,
+    };
+    const [policy, typePoints] = await Promise.all([this.policy.get(), this.typePoints(cls.incidentTypeId)]);
+    const createdAt = new Date();
+    const ticket = await this.tx.run(undefined, async (em) => {
+      await this.accounts.assertOpen(em, actor, input.accountId);
+      const row = await this.repo.insert(em, {
+        accountId: input.accountId, ...cls, priority: input.priority ?? 'normal', subject: input.subject,
+        description: input.description ?? null, status: 'open', ...effectColumns(NO_EFFECT), chargeVersion: 0,
+        createdById: actor.id, createdAt, resolvedAt: null, resolution: null,
+      });
+      const effect = await this.applyEffect(em, row, 0, NO_EFFECT, cls, policy, typePoints, actor);
+      if (effect.kind !== 'none' || effect.bonusPoints !== 0) await this.repo.update(em, row.id, effectColumns(effect));
+      return { ...row, ...effectColumns(effect) };
+    });
+    this.logger.log(`ticket created id=${ticket.id} account=${ticket.accountId} charge=${ticket.chargeKind}:${ticket.chargePoints}`);
+    return TicketsService.view(ticket);
+  }
+
+  async get(actor: Actor, id: number): Promise<TicketView> {
+    return TicketsService.view(await this.visible(actor, id));
+  }
+
+  async list(actor: Actor, f: TicketFilter): Promise<{ items: TicketView[]; total: number }> {
+    // A client only ever lists its own account's tickets, whatever it asks for.
+    const filter = actor.role === 'client' ? { ...f, accountId: actor.accountId! } : f;
+    const [rows, total] = await this.repo.findPage(filter);
+    return { items: rows.map(TicketsService.view), total };
+  }
+
+  /** Sets fault (and optionally incident type) and applies the charge; a resolved ticket needs a manager. */
+  async classify(actor: Actor, id: number, fault: Fault, incidentTypeId: number | undefined): Promise<TicketView> {
+    return this.reclassify(actor, id, (t) => ({ ...classificationOf(t), fault, incidentTypeId: incidentTypeId ?? t.incidentTypeId }), {});
+  }
+
+  /** Edits a ticket; a changed channel or incident type re-applies the charge. */
+  async update(actor: Actor, id: number, changes: TicketChanges): Promise<TicketView> {
+    const fields: Partial<TicketEntity> = {};
+    if (changes.subject !== undefined) fields.subject = changes.subject;
+    if (changes.description !== undefined) fields.description = changes.description;
+    if (changes.priority !== undefined) fields.priority = changes.priority;
+    return this.reclassify(actor, id, (t) => ({
+      channel: changes.channel ?? t.channel,
+      fault: t.fault,
+      incidentTypeId: changes.incidentTypeId === undefined ? t.incidentTypeId : changes.incidentTypeId,
+    }), fields);
+  }
+
+  async resolve(actor: Actor, id: number, resolution: string, fault?: Fault, incidentTypeId?: number): Promise<TicketView> {
+    const current = await this.visible(actor, id);
+    if (current.status === 'resolved') throw new TicketError('CONFLICT', `ticket ${id} is already resolved`);
+    return this.reclassify(
+      actor, id,
+      (t) => ({ ...classificationOf(t), fault: fault ?? t.fault, incidentTypeId: incidentTypeId ?? t.incidentTypeId }),
+      { status: 'resolved', resolvedAt: new Date(), resolution },
+    );
+  }
+
+  /** The ledger entries a ticket caused, oldest first. */
+  async entries(actor: Actor, id: number) {
+    await this.visible(actor, id);
+    return this.bank.entriesForTicket(id);
+  }
+
+  private async reclassify(
+    actor: Actor,
+    id: number,
+    next: (t: TicketEntity) => Classification,
+    fields: Partial<TicketEntity>,
+  ): Promise<TicketView> {
+    const policy = await this.policy.get();
+    const updated = await this.tx.run(undefined, async (em) => {
+      const t = await this.repo.findById(id, em);
+      if (!t) throw new TicketError('NOT_FOUND', `ticket ${id} not found`);
+      if (t.status === 'resolved' && !hasStaffRole(actor, 'manager')) {
+        throw new TicketError('RESOLVED_MANAGER_ONLY', `ticket ${id} is resolved: only a manager can change its classification`);
+      }
+      const before = classificationOf(t);
+      const after = next(t);
+      let effect = effectOf(t);
+      if (!sameClassification(before, after)) {
+        const typePoints = after.incidentTypeId === before.incidentTypeId && after.incidentTypeId !== null
+          ? ((await this.types.find(after.incidentTypeId))?.points ?? null)
+          : await this.typePoints(after.incidentTypeId);
+        effect = await this.applyEffect(em, t, t.chargeVersion + 1, effectOf(t), after, policy, typePoints, actor);
+        await this.audit.record(em, {
+          actorId: actor.id, action: 'ticket.reclassify', entityType: 'ticket', entityId: id,
+          before: { ...before, incidentTypeId: idString(before.incidentTypeId), charge: effectOf(t) },
+          after: { ...after, incidentTypeId: idString(after.incidentTypeId), charge: effect },
+        });
+      }
+      const patch: Partial<TicketEntity> = { ...fields, ...after, ...effectColumns(effect) };
+      if (!(await this.repo.updateIfVersion(em, id, t.chargeVersion, patch))) {
+        throw new TicketError('CONFLICT', `ticket ${id} was changed by someone else at the same moment; reload and try again`);
+      }
+      return { ...t, ...patch, chargeVersion: t.chargeVersion + 1 };
+    });
+    return TicketsService.view(updated);
+  }
+
+  /**
+   * Undoes `current` (refund debited points, reverse a bonus, void a fee) and
+   * applies the policy's effect for `cls`. Ledger entries carry the ticket id
+   * and a key unique to the ticket version this change produces (0 at creation).
+   */
+  private async applyEffect(
+    em: EntityManager,
+    t: TicketEntity,
+    version: number,
+    current: Effect,
+    cls: Classification,
+    policy: Policy,
+    typePoints: number | null,
+    actor: Actor,
+  ): Promise<Effect> {
+    const base = { accountId: t.accountId, ticketId: t.id, actorId: actor.id };
+    const key = (kind: string) => `ticket:${t.id}:v${version}:${kind}`;
+    const ref = ticketReference(t.id);
+    if (current.kind === 'points' && current.points > 0) {
+      await this.bank.credit({ ...base, points: current.points, kind: 'refund', reason: `Refund for ${ref} (reclassified)`, idempotencyKey: key('refund') }, em);
+    }
+    if (current.bonusPoints > 0) {
+      const reversed = await this.bank.tryDebit({ ...base, points: current.bonusPoints, kind: 'reversal', reason: `Bonus for ${ref} taken back (reclassified)`, idempotencyKey: key('reversal') }, em);
+      if (!reversed) {
+        throw new TicketError('BONUS_ALREADY_SPENT', `the ${current.bonusPoints}-point goodwill bonus of ${ref} has already been spent; a manager can adjust the balance first`);
+      }
+    }
+    const intent = intentFor(policy, cls, typePoints, t.createdAt);
+    switch (intent.kind) {
+      case 'none':
+        return NO_EFFECT;
+      case 'waived':
+        return { ...NO_EFFECT, kind: 'waived', points: intent.points };
+      case 'bonus':
+        await this.bank.credit({ ...base, points: intent.points, kind: 'bonus', reason: `Goodwill for ${ref} (our fault)`, idempotencyKey: key('bonus') }, em);
+        return { ...NO_EFFECT, bonusPoints: intent.points };
+      case 'debit': {
+        const debited = await this.bank.tryDebit({ ...base, points: intent.points, kind: 'incident', reason: `Incident ${ref}`, idempotencyKey: key('incident') }, em);
+        if (debited) return { ...NO_EFFECT, kind: 'points', points: intent.points };
+        if (policy.onShortfall === 'block') {
+          throw new TicketError('SHORTFALL_BLOCKED', `the balance does not cover ${intent.points} points and the policy blocks shortfalls`);
+        }
+        return { ...NO_EFFECT, kind: 'fee', feeCents: policy.perIncidentFeeCents };
+      }
+    }
+  }
+
+  private async typePoints(incidentTypeId: number | null): Promise<number | null> {
+    if (incidentTypeId === null) return null;
+    return (await this.types.requireActive(incidentTypeId)).points;
+  }
+
+  private async visible(actor: Actor, id: number): Promise<TicketEntity> {
+    const t = await this.repo.findById(id);
+    if (!t || !canSeeAccount(actor, t.accountId)) throw new TicketError('NOT_FOUND', `ticket ${id} not found`);
+    return t;
+  }
+}

@@ -1,0 +1,3 @@
+import { DomainError } from '../common/errors/domain-error';
+
+export class UserError extends DomainError<'NOT_FOUND' | 'DUPLICATE_EMAIL' | 'INVALID'> {}

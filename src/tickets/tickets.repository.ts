@@ -25,14 +25,14 @@ export class TicketsRepository {
   }
 
   /**
-   * Updates a ticket only if nobody changed its effect since it was read
-   * (charge_version), bumping the version. On MySQL the row stays locked
-   * until commit, so concurrent reclassifications queue up and the loser
-   * sees a stale version.
+   * Claims the ticket for a change: bumps charge_version only if nobody
+   * changed it since it was read. On MySQL the row then stays locked until
+   * commit, so concurrent changes of one ticket queue up here, before any
+   * points move, and the later ones see a stale version.
    */
-  async updateIfVersion(em: EntityManager, id: number, version: number, patch: Partial<TicketEntity>): Promise<boolean> {
+  async bumpVersion(em: EntityManager, id: number, version: number): Promise<boolean> {
     const r = await em.createQueryBuilder().update(TicketEntity)
-      .set({ ...patch, chargeVersion: version + 1 })
+      .set({ chargeVersion: version + 1 })
       .where('id = :id AND charge_version = :version', { id, version })
       .execute();
     return r.affected === 1;

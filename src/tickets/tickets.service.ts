@@ -50,6 +50,9 @@ export interface TicketView {
   resolution: string | null;
 }
 
+/** Thrown inside a transaction when another change of the same ticket committed first. */
+class StaleTicket extends Error {}
+
 export function ticketReference(id: number): string {
   return `PD-${String(id).padStart(6, '0')}`;
 }
@@ -168,33 +171,52 @@ export class TicketsService {
     fields: Partial<TicketEntity>,
   ): Promise<TicketView> {
     const policy = await this.policy.get();
-    const updated = await this.tx.run(undefined, async (em) => {
-      const t = await this.repo.findById(id, em);
-      if (!t) throw new TicketError('NOT_FOUND', `ticket ${id} not found`);
-      if (t.status === 'resolved' && !hasStaffRole(actor, 'manager')) {
-        throw new TicketError('RESOLVED_MANAGER_ONLY', `ticket ${id} is resolved: only a manager can change its classification`);
+    // A change that lost the race for the ticket is re-run on the fresh ticket:
+    // usually it then finds the classification already applied.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const updated = await this.tx.run(undefined, (em) => this.reclassifyOnce(em, actor, id, next, fields, policy));
+        return TicketsService.view(updated);
+      } catch (err) {
+        if (!(err instanceof StaleTicket)) throw err;
+        if (attempt >= 3) throw new TicketError('CONFLICT', `ticket ${id} is being changed by someone else; reload and try again`);
       }
-      const before = classificationOf(t);
-      const after = next(t);
-      let effect = effectOf(t);
-      if (!sameClassification(before, after)) {
-        const typePoints = after.incidentTypeId === before.incidentTypeId && after.incidentTypeId !== null
-          ? ((await this.types.find(after.incidentTypeId))?.points ?? null)
-          : await this.typePoints(after.incidentTypeId);
-        effect = await this.applyEffect(em, t, t.chargeVersion + 1, effectOf(t), after, policy, typePoints, actor);
-        await this.audit.record(em, {
-          actorId: actor.id, action: 'ticket.reclassify', entityType: 'ticket', entityId: id,
-          before: { ...before, incidentTypeId: idString(before.incidentTypeId), charge: effectOf(t) },
-          after: { ...after, incidentTypeId: idString(after.incidentTypeId), charge: effect },
-        });
-      }
-      const patch: Partial<TicketEntity> = { ...fields, ...after, ...effectColumns(effect) };
-      if (!(await this.repo.updateIfVersion(em, id, t.chargeVersion, patch))) {
-        throw new TicketError('CONFLICT', `ticket ${id} was changed by someone else at the same moment; reload and try again`);
-      }
-      return { ...t, ...patch, chargeVersion: t.chargeVersion + 1 };
-    });
-    return TicketsService.view(updated);
+    }
+  }
+
+  private async reclassifyOnce(
+    em: EntityManager,
+    actor: Actor,
+    id: number,
+    next: (t: TicketEntity) => Classification,
+    fields: Partial<TicketEntity>,
+    policy: Policy,
+  ): Promise<TicketEntity> {
+    const t = await this.repo.findById(id, em);
+    if (!t) throw new TicketError('NOT_FOUND', `ticket ${id} not found`);
+    if (t.status === 'resolved' && !hasStaffRole(actor, 'manager')) {
+      throw new TicketError('RESOLVED_MANAGER_ONLY', `ticket ${id} is resolved: only a manager can change its classification`);
+    }
+    if (!(await this.repo.bumpVersion(em, id, t.chargeVersion))) throw new StaleTicket();
+    const version = t.chargeVersion + 1;
+    const before = classificationOf(t);
+    const after = next(t);
+    let effect = effectOf(t);
+    if (!sameClassification(before, after)) {
+      // A ticket keeps the points of its incident type even if the type was deactivated since.
+      const typePoints = after.incidentTypeId !== null && after.incidentTypeId === before.incidentTypeId
+        ? ((await this.types.find(after.incidentTypeId))?.points ?? null)
+        : await this.typePoints(after.incidentTypeId);
+      effect = await this.applyEffect(em, t, version, effectOf(t), after, policy, typePoints, actor);
+      await this.audit.record(em, {
+        actorId: actor.id, action: 'ticket.reclassify', entityType: 'ticket', entityId: id,
+        before: { ...before, incidentTypeId: idString(before.incidentTypeId), charge: effectOf(t) },
+        after: { ...after, incidentTypeId: idString(after.incidentTypeId), charge: effect },
+      });
+    }
+    const patch: Partial<TicketEntity> = { ...fields, ...after, ...effectColumns(effect) };
+    await this.repo.update(em, id, patch);
+    return { ...t, ...patch, chargeVersion: version };
   }
 
   /**

@@ -1,5 +1,4 @@
-import { Policy } from '../policy/policy.types';
-import { Channel } from '../policy/policy.types';
+import { Channel, Policy } from '../policy/policy.types';
 import { ChargeKind, Fault } from './ticket.entity';
 
 export interface Classification {
@@ -38,6 +37,20 @@ export function intentFor(policy: Policy, c: Classification, typePoints: number 
   // Shadow mode: a call made before the policy is enforced records what it would have cost.
   if (policy.enforceFrom && callDate.toISOString().slice(0, 10) < policy.enforceFrom) return { kind: 'waived', points: cost };
   return { kind: 'debit', points: cost };
+}
+
+/** The effect an intent has when the balance covers it (a debit may still turn into a fee). */
+export function expectedEffect(intent: Intent): Effect {
+  switch (intent.kind) {
+    case 'none':
+      return NO_EFFECT;
+    case 'waived':
+      return { ...NO_EFFECT, kind: 'waived', points: intent.points };
+    case 'bonus':
+      return { ...NO_EFFECT, bonusPoints: intent.points };
+    case 'debit':
+      return { ...NO_EFFECT, kind: 'points', points: intent.points };
+  }
 }
 
 export function sameClassification(a: Classification, b: Classification): boolean {

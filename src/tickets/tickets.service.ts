@@ -9,7 +9,7 @@ import { IncidentTypesService } from '../incident-types/incident-types.service';
 import { PointBankService } from '../point-bank/point-bank.service';
 import { PolicyService } from '../policy/policy.service';
 import { Channel, Policy } from '../policy/policy.types';
-import { Classification, Effect, intentFor, NO_EFFECT, sameClassification } from './charging';
+import { Classification, Effect, expectedEffect, Intent, intentFor, NO_EFFECT, sameClassification } from './charging';
 import { ChargeKind, Fault, Priority, TicketEntity } from './ticket.entity';
 import { TicketError } from './tickets.errors';
 import { TicketFilter, TicketsRepository } from './tickets.repository';
@@ -49,6 +49,9 @@ export interface TicketView {
   resolvedAt: string | null;
   resolution: string | null;
 }
+
+/** Ledger key of one movement a ticket version causes, so no re-run can apply it twice. */
+const entryKey = (ticketId: number, version: number, kind: string) => `ticket:${ticketId}:v${version}:${kind}`;
 
 /** Thrown inside a transaction when another change of the same ticket committed first. */
 class StaleTicket extends Error {}
@@ -104,15 +107,19 @@ export class TicketsService {
     };
     const [policy, typePoints] = await Promise.all([this.policy.get(), this.typePoints(cls.incidentTypeId)]);
     const createdAt = new Date();
+    const intent = intentFor(policy, cls, typePoints, createdAt);
+    // The ticket is inserted with the effect its classification should have;
+    // only a shortfall (fee instead of points) needs a second write.
+    const expected = expectedEffect(intent);
     const ticket = await this.tx.run(undefined, async (em) => {
       await this.accounts.assertOpen(em, actor, input.accountId);
       const row = await this.repo.insert(em, {
         accountId: input.accountId, ...cls, priority: input.priority ?? 'normal', subject: input.subject,
-        description: input.description ?? null, status: 'open', ...effectColumns(NO_EFFECT), chargeVersion: 0,
+        description: input.description ?? null, status: 'open', ...effectColumns(expected), chargeVersion: 0,
         createdById: actor.id, createdAt, resolvedAt: null, resolution: null,
       });
-      const effect = await this.applyEffect(em, row, 0, NO_EFFECT, cls, policy, typePoints, actor);
-      if (effect.kind !== 'none' || effect.bonusPoints !== 0) await this.repo.update(em, row.id, effectColumns(effect));
+      const effect = await this.apply(em, row, 0, intent, policy, actor);
+      if (effect.kind !== expected.kind) await this.repo.update(em, row.id, effectColumns(effect));
       return { ...row, ...effectColumns(effect) };
     });
     this.logger.log(`ticket created id=${ticket.id} account=${ticket.accountId} charge=${ticket.chargeKind}:${ticket.chargePoints}`);
@@ -207,7 +214,8 @@ export class TicketsService {
       const typePoints = after.incidentTypeId !== null && after.incidentTypeId === before.incidentTypeId
         ? ((await this.types.find(after.incidentTypeId))?.points ?? null)
         : await this.typePoints(after.incidentTypeId);
-      effect = await this.applyEffect(em, t, version, effectOf(t), after, policy, typePoints, actor);
+      await this.undo(em, t, version, effectOf(t), actor);
+      effect = await this.apply(em, t, version, intentFor(policy, after, typePoints, t.createdAt), policy, actor);
       await this.audit.record(em, {
         actorId: actor.id, action: 'ticket.reclassify', entityType: 'ticket', entityId: id,
         before: { ...before, incidentTypeId: idString(before.incidentTypeId), charge: effectOf(t) },
@@ -219,45 +227,39 @@ export class TicketsService {
     return { ...t, ...patch, chargeVersion: version };
   }
 
-  /**
-   * Undoes `current` (refund debited points, reverse a bonus, void a fee) and
-   * applies the policy's effect for `cls`. Ledger entries carry the ticket id
-   * and a key unique to the ticket version this change produces (0 at creation).
-   */
-  private async applyEffect(
-    em: EntityManager,
-    t: TicketEntity,
-    version: number,
-    current: Effect,
-    cls: Classification,
-    policy: Policy,
-    typePoints: number | null,
-    actor: Actor,
-  ): Promise<Effect> {
-    const base = { accountId: t.accountId, ticketId: t.id, actorId: actor.id };
-    const key = (kind: string) => `ticket:${t.id}:v${version}:${kind}`;
+  /** Undoes a ticket's effect: refunds debited points, takes back a bonus; a fee is simply voided. */
+  private async undo(em: EntityManager, t: TicketEntity, version: number, current: Effect, actor: Actor): Promise<void> {
     const ref = ticketReference(t.id);
+    const base = { accountId: t.accountId, ticketId: t.id, actorId: actor.id };
     if (current.kind === 'points' && current.points > 0) {
-      await this.bank.credit({ ...base, points: current.points, kind: 'refund', reason: `Refund for ${ref} (reclassified)`, idempotencyKey: key('refund') }, em);
+      await this.bank.credit({ ...base, points: current.points, kind: 'refund', reason: `Refund for ${ref} (reclassified)`, idempotencyKey: entryKey(t.id, version, 'refund') }, em);
     }
     if (current.bonusPoints > 0) {
-      const reversed = await this.bank.tryDebit({ ...base, points: current.bonusPoints, kind: 'reversal', reason: `Bonus for ${ref} taken back (reclassified)`, idempotencyKey: key('reversal') }, em);
+      const reversed = await this.bank.tryDebit({ ...base, points: current.bonusPoints, kind: 'reversal', reason: `Bonus for ${ref} taken back (reclassified)`, idempotencyKey: entryKey(t.id, version, 'reversal') }, em);
       if (!reversed) {
         throw new TicketError('BONUS_ALREADY_SPENT', `the ${current.bonusPoints}-point goodwill bonus of ${ref} has already been spent; a manager can adjust the balance first`);
       }
     }
-    const intent = intentFor(policy, cls, typePoints, t.createdAt);
+  }
+
+  /**
+   * Applies what the policy asks for: debits (or bills a fee, or refuses a
+   * shortfall), credits a bonus, or records a waived charge. Ledger entries
+   * carry the ticket id and a key unique to the ticket version (0 at creation).
+   */
+  private async apply(em: EntityManager, t: TicketEntity, version: number, intent: Intent, policy: Policy, actor: Actor): Promise<Effect> {
+    const ref = ticketReference(t.id);
+    const base = { accountId: t.accountId, ticketId: t.id, actorId: actor.id };
     switch (intent.kind) {
       case 'none':
-        return NO_EFFECT;
       case 'waived':
-        return { ...NO_EFFECT, kind: 'waived', points: intent.points };
+        return expectedEffect(intent);
       case 'bonus':
-        await this.bank.credit({ ...base, points: intent.points, kind: 'bonus', reason: `Goodwill for ${ref} (our fault)`, idempotencyKey: key('bonus') }, em);
-        return { ...NO_EFFECT, bonusPoints: intent.points };
+        await this.bank.credit({ ...base, points: intent.points, kind: 'bonus', reason: `Goodwill for ${ref} (our fault)`, idempotencyKey: entryKey(t.id, version, 'bonus') }, em);
+        return expectedEffect(intent);
       case 'debit': {
-        const debited = await this.bank.tryDebit({ ...base, points: intent.points, kind: 'incident', reason: `Incident ${ref}`, idempotencyKey: key('incident') }, em);
-        if (debited) return { ...NO_EFFECT, kind: 'points', points: intent.points };
+        const debited = await this.bank.tryDebit({ ...base, points: intent.points, kind: 'incident', reason: `Incident ${ref}`, idempotencyKey: entryKey(t.id, version, 'incident') }, em);
+        if (debited) return expectedEffect(intent);
         if (policy.onShortfall === 'block') {
           throw new TicketError('SHORTFALL_BLOCKED', `the balance does not cover ${intent.points} points and the policy blocks shortfalls`);
         }

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import {
   IsBooleanString,
@@ -68,21 +69,13 @@ export class EnvSchema {
 }
 
 export function validateEnv(raw: Record<string, string | undefined>): EnvSchema {
-  const present = Object.fromEntries(
-    Object.keys(new EnvKeys()).filter((k) => raw[k] !== undefined && raw[k] !== '').map((k) => [k, raw[k]]),
-  );
+  // Empty values count as unset; unrelated variables are stripped by `whitelist`.
+  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(EnvSchema, present, { enableImplicitConversion: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
+  const errors = validateSync(env, { whitelist: true });
   if (errors.length > 0) {
     const lines = errors.map((e) => `  - ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return env;
-}
-
-/** The keys of EnvSchema, kept in one place so unknown variables are simply ignored. */
-class EnvKeys {
-  PORT = 0; DATABASE_URL = 0; SQLITE_PATH = 0; SESSION_SECRET = 0; ADMIN_EMAIL = 0; ADMIN_PASSWORD = 0;
-  SMTP_URL = 0; MAIL_FROM = 0; COMPANY_NAME = 0; SCHEDULER_ENABLED = 0; LOG_LEVEL = 0; COOKIE_SECURE = 0;
-  DB_POOL_SIZE = 0;
 }

@@ -1,0 +1,29 @@
+import { buildConfig } from './app-config';
+
+describe('buildConfig', () => {
+  it('runs on embedded SQLite with documented defaults when nothing is set', () => {
+    const c = buildConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.database).toEqual({ type: 'sqlite', path: './data/pointdesk.sqlite' });
+    expect(c.schedulerEnabled).toBe(true);
+    expect(c.sessionSecretGenerated).toBe(true);
+    expect(c.sessionSecret).toHaveLength(64);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('uses MySQL when DATABASE_URL is a mysql:// URL', () => {
+    const c = buildConfig({ DATABASE_URL: 'mysql://u:p@db:3306/pointdesk', PORT: '8080', SCHEDULER_ENABLED: 'false' });
+    expect(c.database).toEqual({ type: 'mysql', url: 'mysql://u:p@db:3306/pointdesk', poolSize: 20 });
+    expect(c.port).toBe(8080);
+    expect(c.schedulerEnabled).toBe(false);
+  });
+
+  it('lists every bad variable, by name, in one error', () => {
+    expect(() => buildConfig({ PORT: 'abc', DATABASE_URL: 'postgres://x', SESSION_SECRET: 'short', ADMIN_EMAIL: 'nope' }))
+      .toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*SESSION_SECRET[\s\S]*ADMIN_EMAIL/);
+  });
+
+  it('ignores empty values and unrelated variables', () => {
+    expect(buildConfig({ PORT: '', HOME: '/root' }).port).toBe(3000);
+  });
+});

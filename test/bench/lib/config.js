@@ -1,0 +1,62 @@
+'use strict';
+
+/**
+ * Bench settings, all overridable from the environment so quick trial runs
+ * (`BENCH_DURATION=3 npm run bench`) and investigations (keep the database,
+ * profile the server) need no code change.
+ */
+
+const path = require('node:path');
+
+function int(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return n;
+}
+
+function list(name) {
+  const raw = process.env[name];
+  return raw ? raw.split(/[\s,]+/).filter(Boolean) : [];
+}
+
+module.exports = Object.freeze({
+  /** Repository root: the bench starts `node dist/src/main.js` from here. */
+  root: path.resolve(__dirname, '..', '..', '..'),
+  /**
+   * Pointdesk's entry point. Default: the fresh build in dist/ (npm run bench builds first).
+   * Point it at a copy when others rebuild dist/ while you measure.
+   */
+  pointdeskMain: process.env.BENCH_POINTDESK_MAIN || '',
+  /** MariaDB/MySQL server (no database name): a scratch database is created on it. */
+  databaseUrl: process.env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306',
+  /** Seconds of measured load per scenario. */
+  duration: int('BENCH_DURATION', 15),
+  /** Seconds of unmeasured load before each scenario (JIT, pools and buffer pool warm up). 0 disables. */
+  warmup: int('BENCH_WARMUP', 3),
+  /** Concurrent HTTP connections of autocannon. */
+  connections: int('BENCH_CONNECTIONS', 32),
+  /** Accounts created through the API before the load tests. */
+  accounts: int('BENCH_ACCOUNTS', 10000),
+  /** The first N accounts get a large balance; ticket load picks among them so every call debits points. */
+  fundedAccounts: int('BENCH_FUNDED_ACCOUNTS', 1000),
+  fundedPoints: 10000,
+  /** Parallel requests while seeding. */
+  seedConcurrency: int('BENCH_SEED_CONCURRENCY', 16),
+  /** Pointdesk's default DB_POOL_SIZE; the bare server uses the same. */
+  poolSize: 20,
+  /**
+   * Pointdesk's LOG_LEVEL. `warn` turns per-request access logs (info) off;
+   * errors and 4xx/5xx would still be logged. The bare server logs nothing.
+   */
+  logLevel: process.env.BENCH_LOG_LEVEL || 'warn',
+  /** Extra node flags for the Pointdesk process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+  pointdeskNodeArgs: list('BENCH_NODE_ARGS'),
+  /** Run only these scenario ids (comma-separated); default all. */
+  only: list('BENCH_SCENARIOS'),
+  /** Keep the scratch database at the end (for EXPLAIN and friends); its name is printed. */
+  keepDatabase: process.env.BENCH_KEEP_DB === '1',
+  /** Seed for the fake data generator: every run bench the same data. */
+  seed: int('BENCH_SEED', 20251122),
+});

@@ -1,0 +1,68 @@
+'use strict';
+
+const { existsSync } = require('node:fs');
+const path = require('node:path');
+const { ServerProcess, freePort } = require('./processes');
+
+/**
+ * The servers a scenario can run against. Each `start(ctx)` launches one as
+ * a child process on a free port, waits for its health check and returns
+ * `{ proc, url }`. The runner keeps at most one running at a time: the box
+ * is small and the servers must not compete for CPU.
+ */
+
+/** Admin created by Pointdesk on the empty scratch database (ADMIN_EMAIL/ADMIN_PASSWORD). */
+const ADMIN = { email: 'bench.admin@pointdesk.example', password: 'bench-admin-password' };
+
+const pointdesk = {
+  name: 'Pointdesk',
+  async start(ctx) {
+    const { cfg, db } = ctx;
+    const main = cfg.pointdeskMain ? path.resolve(cfg.pointdeskMain) : path.join(cfg.root, 'dist', 'src', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} not found: run "npm run build" first (npm run bench does)`);
+    const port = await freePort();
+    const proc = new ServerProcess('Pointdesk', main, {
+      cwd: cfg.root,
+      nodeArgs: cfg.pointdeskNodeArgs,
+      env: {
+        NODE_ENV: 'production',
+        DATABASE_URL: db.url,
+        PORT: String(port),
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
+        LOG_LEVEL: cfg.logLevel,
+        SCHEDULER_ENABLED: 'false',
+        // Empty = unset for Pointdesk: no mail, default pool size, whatever the caller's shell has.
+        SMTP_URL: '',
+        DB_POOL_SIZE: '',
+        SQLITE_PATH: '',
+      },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await proc.waitUntilHealthy(`${url}/health`, 120000);
+    return { proc, url };
+  },
+};
+
+const bare = {
+  name: 'bare server',
+  async start(ctx) {
+    const port = await freePort();
+    const proc = new ServerProcess('bare server', path.join(__dirname, '..', 'bare-server.js'), {
+      cwd: ctx.cfg.root,
+      env: {
+        NODE_ENV: 'production',
+        DATABASE_URL: ctx.db.url,
+        PORT: String(port),
+        DB_POOL_SIZE: String(ctx.cfg.poolSize),
+        BARE_ACTOR_ID: ctx.seed ? String(ctx.seed.agentId) : '',
+      },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await proc.waitUntilHealthy(`${url}/health`, 30000);
+    return { proc, url };
+  },
+};
+
+module.exports = { SERVERS: { pointdesk, bare }, ADMIN };

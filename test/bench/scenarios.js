@@ -1,0 +1,102 @@
+'use strict';
+
+/**
+ * The load scenarios, run in this order. To add one, append an object:
+ *
+ *   id        unique key (BENCH_SCENARIOS=id1,id2 runs a subset)
+ *   server    'pointdesk' | 'bare' (see lib/servers.js)
+ *   label     how the summary names it
+ *   requests(ctx)      → autocannon `requests` array (called per run; use
+ *                        setupRequest to vary each request)
+ *   before(ctx)        optional; its result is handed to after()
+ *   after(ctx, state)  optional; returns a one-line sanity note (rows written …)
+ *   note(result, all, ctx)  optional; the summary's parenthesis
+ *   targets   [{ what, unit, value(result, all), min | max }]; PASS when
+ *             value ≥ min / value < max; `all` maps scenario id → result
+ *
+ * ctx holds cfg, db (ScratchDatabase) and seed (ids, tokens, fragments; see lib/seed.js).
+ */
+
+const pick = (list) => list[Math.floor(Math.random() * list.length)];
+
+const SUBJECTS = ['Cannot print invoices', 'Password reset', 'Export to Excel fails', 'Slow after update', 'Error 1043 at login'];
+
+/** One JSON POST with a fresh body per request. */
+function jsonPost(path, token, makeBody) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  return [{
+    method: 'POST',
+    path,
+    headers,
+    setupRequest: (req) => ({ ...req, body: JSON.stringify(makeBody()) }),
+  }];
+}
+
+/** A chargeable phone call (fault client) on a random funded account: every call debits one point. */
+const ticketBody = (ctx) => () => ({
+  accountId: pick(ctx.seed.fundedIds),
+  channel: 'phone',
+  subject: pick(SUBJECTS),
+  fault: 'client',
+});
+
+/** Highest ticket id before a run, so after() can count what the run wrote. */
+async function lastTicketId(ctx) {
+  const [row] = await ctx.db.query('SELECT COALESCE(MAX(id), 0) AS id FROM tickets');
+  return Number(row.id);
+}
+
+/** Tickets written since `since`, how many were debited, and their incident entries (should all agree). */
+async function ticketsWritten(ctx, since) {
+  const [t] = await ctx.db.query("SELECT COUNT(*) AS n, COALESCE(SUM(charge_kind = 'points'), 0) AS charged FROM tickets WHERE id > ?", [since]);
+  const [e] = await ctx.db.query("SELECT COUNT(*) AS n FROM ledger_entries WHERE kind = 'incident' AND ticket_id > ?", [since]);
+  const f = (n) => Number(n).toLocaleString('en-US');
+  return `wrote ${f(t.n)} tickets (incl. warm-up), ${f(t.charged)} charged in points, ${f(e.n)} incident entries`;
+}
+
+const ratio = (a, b) => (a && b && b.rps > 0 ? a.rps / b.rps : undefined);
+
+module.exports = [
+  {
+    id: 'tickets',
+    server: 'pointdesk',
+    label: 'POST /api/tickets',
+    requests: (ctx) => jsonPost('/api/tickets', ctx.seed.agentToken, ticketBody(ctx)),
+    before: lastTicketId,
+    after: ticketsWritten,
+    note: (r, all) => {
+      const bare = all['tickets-bare'];
+      return bare ? `bare: ${Math.round(bare.rps).toLocaleString('en-US')} req/s → ratio ${ratio(r, bare).toFixed(2)}` : 'bare: not run';
+    },
+    targets: [
+      { what: 'calls/s', unit: 'req/s', value: (r) => r.rps, min: 1300 },
+      { what: 'ratio to bare', unit: '', value: (r, all) => ratio(r, all['tickets-bare']), min: 0.5 },
+      { what: 'p99', unit: 'ms', value: (r) => r.p99, max: 50 },
+    ],
+  },
+  {
+    id: 'search',
+    server: 'pointdesk',
+    label: 'GET /api/accounts?q=',
+    // A 3–5 letter fragment of a real name or email, different on every request.
+    requests: (ctx) => [{
+      method: 'GET',
+      path: '/api/accounts',
+      headers: { authorization: `Bearer ${ctx.seed.agentToken}` },
+      setupRequest: (req) => ({ ...req, path: `/api/accounts?q=${encodeURIComponent(pick(ctx.seed.fragments))}` }),
+    }],
+    note: (r, all, ctx) => `${ctx.seed.accountIds.length.toLocaleString('en-US')} accounts`,
+    targets: [{ what: 'p99', unit: 'ms', value: (r) => r.p99, max: 20 }],
+  },
+  {
+    id: 'tickets-bare',
+    server: 'bare',
+    label: 'bare POST /tickets',
+    requests: (ctx) => jsonPost('/tickets', null, ticketBody(ctx)),
+    before: lastTicketId,
+    after: ticketsWritten,
+    note: () => 'node:http + mysql2, same 3 statements',
+    targets: [],
+  },
+];

@@ -1,0 +1,275 @@
+import request from 'supertest';
+import { ADMIN } from '../helpers/test-app';
+import { balanceOf, grant, makeAccount, makeIncidentType, makeTicket } from '../factories';
+import { expectNothingWritten, tag, ticketCount } from '../factories/db';
+import { startTestApp, TestApp, TestUser } from '../helpers/test-app';
+
+/**
+ * Who may call what: every endpoint of API.md's Auth and users, Accounts,
+ * Point bank, Policy, Incident types and Tickets sections (plus the audit
+ * log and the ticket extras) for each role. `client` is a contact of the
+ * account the request is about; `otherClient` a contact of another account.
+ */
+type Who = 'admin' | 'manager' | 'agent' | 'client' | 'otherClient' | 'anonymous';
+const WHO: Who[] = ['admin', 'manager', 'agent', 'client', 'otherClient', 'anonymous'];
+
+interface Row {
+  method: 'get' | 'post' | 'patch';
+  /** As written in API.md, for the test name. */
+  path: string;
+  /** The concrete URL; may create fresh fixtures (a ticket to resolve, an account to close). */
+  url: () => Promise<string> | string;
+  body?: () => object;
+  expect: Record<Who, number | number[]>;
+}
+
+/** admin, manager, agent, client, otherClient, anonymous */
+const e = (admin: number, manager: number, agent: number, client: number | number[], otherClient: number | number[]) =>
+  ({ admin, manager, agent, client, otherClient, anonymous: 401 });
+const HIDDEN = [403, 404];
+
+describe('role matrix', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  let agent: TestUser;
+  let clientA: TestUser;
+  let clientB: TestUser;
+  let a: { id: string };
+  let b: { id: string };
+  let ticketA: string;
+  let typeId: string;
+  let seq = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await makeAccount(t);
+    b = await makeAccount(t);
+    await grant(t, a.id, 500);
+    manager = await t.user('manager');
+    agent = await t.user('agent');
+    clientA = await t.user('client', a.id);
+    clientB = await t.user('client', b.id);
+    ticketA = (await makeTicket(t, { accountId: a.id, channel: 'email' })).body.id;
+    typeId = (await makeIncidentType(t, 1)).id;
+  });
+  afterAll(async () => { await t.close(); });
+
+  const as = (who: Who): Record<string, string> => ({
+    admin: t.admin.auth, manager: manager.auth, agent: agent.auth, client: clientA.auth, otherClient: clientB.auth, anonymous: {},
+  } as Record<Who, Record<string, string>>)[who];
+
+  const freshTicket = async () => (await makeTicket(t, { accountId: a.id, channel: 'email' })).body.id as string;
+  const freshResolvedTicket = async () => {
+    const id = await freshTicket();
+    await request(t.http).post(`/api/tickets/${id}/resolve`).set(t.admin.auth).send({ resolution: 'Answered' }).expect(200);
+    return id;
+  };
+
+  const rows: Row[] = [
+    // Auth and users
+    { method: 'post', path: '/api/auth/login', url: () => '/api/auth/login', body: () => ({ email: ADMIN.email, password: ADMIN.password }), expect: { ...e(200, 200, 200, 200, 200), anonymous: 200 } },
+    { method: 'get', path: '/api/auth/me', url: () => '/api/auth/me', expect: e(200, 200, 200, 200, 200) },
+    { method: 'post', path: '/api/users', url: () => '/api/users', body: () => ({ email: `u${++seq}.${tag()}@staff.test`, name: 'New Agent', role: 'agent', password: 'long-enough-1' }), expect: e(201, 403, 403, 403, 403) },
+    { method: 'get', path: '/api/users', url: () => '/api/users', expect: e(200, 403, 403, 403, 403) },
+    // Accounts
+    { method: 'post', path: '/api/accounts', url: () => '/api/accounts', body: () => ({ name: `Matrix ${++seq}` }), expect: e(201, 201, 403, 403, 403) },
+    { method: 'get', path: '/api/accounts', url: () => '/api/accounts', expect: e(200, 200, 200, 403, 403) },
+    { method: 'get', path: '/api/accounts/:id', url: () => `/api/accounts/${a.id}`, expect: e(200, 200, 200, 200, HIDDEN) },
+    { method: 'patch', path: '/api/accounts/:id', url: () => `/api/accounts/${a.id}`, body: () => ({ favoured: true }), expect: e(200, 200, 403, 403, 403) },
+    { method: 'post', path: '/api/accounts/:id/contacts', url: () => `/api/accounts/${a.id}/contacts`, body: () => ({ name: 'Extra Contact', email: `extra${++seq}@client.test` }), expect: e(201, 201, 403, 403, 403) },
+    { method: 'post', path: '/api/accounts/:id/close', url: async () => `/api/accounts/${(await makeAccount(t)).id}/close`, body: () => ({ reason: 'moved away' }), expect: e(200, 200, 403, 403, 403) },
+    { method: 'post', path: '/api/accounts/:id/terms/accept', url: () => `/api/accounts/${a.id}/terms/accept`, expect: e(403, 403, 403, 200, HIDDEN) },
+    // Point bank
+    { method: 'get', path: '/api/accounts/:id/points', url: () => `/api/accounts/${a.id}/points`, expect: e(200, 200, 200, 200, HIDDEN) },
+    { method: 'post', path: '/api/accounts/:id/points/grants', url: () => `/api/accounts/${a.id}/points/grants`, body: () => ({ points: 1, reason: 'goodwill' }), expect: e(201, 201, 403, 403, 403) },
+    { method: 'post', path: '/api/accounts/:id/points/adjustments', url: () => `/api/accounts/${a.id}/points/adjustments`, body: () => ({ delta: 1, reason: 'correction' }), expect: e(201, 201, 403, 403, 403) },
+    // Policy
+    { method: 'get', path: '/api/policy', url: () => '/api/policy', expect: e(200, 200, 200, 403, 403) },
+    { method: 'patch', path: '/api/policy', url: () => '/api/policy', body: () => ({ lowBalanceThreshold: 1 }), expect: e(200, 403, 403, 403, 403) },
+    // Incident types
+    { method: 'get', path: '/api/incident-types', url: () => '/api/incident-types', expect: e(200, 200, 200, 403, 403) },
+    { method: 'post', path: '/api/incident-types', url: () => '/api/incident-types', body: () => ({ code: `matrix-${++seq}-${tag()}`, name: 'Matrix type', points: 1 }), expect: e(201, 201, 403, 403, 403) },
+    { method: 'patch', path: '/api/incident-types/:id', url: () => `/api/incident-types/${typeId}`, body: () => ({ name: `Renamed ${++seq}` }), expect: e(200, 200, 403, 403, 403) },
+    // Tickets
+    { method: 'post', path: '/api/tickets', url: () => '/api/tickets', body: () => ({ accountId: a.id, channel: 'email', subject: 'Matrix call' }), expect: e(201, 201, 201, 201, HIDDEN) },
+    { method: 'get', path: '/api/tickets', url: () => '/api/tickets', expect: e(200, 200, 200, 200, 200) },
+    { method: 'get', path: '/api/tickets/:id', url: () => `/api/tickets/${ticketA}`, expect: e(200, 200, 200, 200, HIDDEN) },
+    { method: 'get', path: '/api/tickets/:id/entries', url: () => `/api/tickets/${ticketA}/entries`, expect: e(200, 200, 200, 200, HIDDEN) },
+    { method: 'patch', path: '/api/tickets/:id', url: () => `/api/tickets/${ticketA}`, body: () => ({ subject: `Edited ${++seq}` }), expect: e(200, 200, 200, 403, 403) },
+    { method: 'post', path: '/api/tickets/:id/classify', url: async () => `/api/tickets/${await freshTicket()}/classify`, body: () => ({ fault: 'provider' }), expect: e(200, 200, 200, 403, 403) },
+    { method: 'post', path: '/api/tickets/:id/classify (resolved)', url: async () => `/api/tickets/${await freshResolvedTicket()}/classify`, body: () => ({ fault: 'provider' }), expect: e(200, 200, 403, 403, 403) },
+    { method: 'post', path: '/api/tickets/:id/resolve', url: async () => `/api/tickets/${await freshTicket()}/resolve`, body: () => ({ resolution: 'Fixed the settings' }), expect: e(200, 200, 200, 403, 403) },
+    // Audit
+    { method: 'get', path: '/api/audit', url: () => '/api/audit', expect: e(200, 200, 403, 403, 403) },
+  ];
+
+  describe.each(rows)('$method $path', (row) => {
+    it.each(WHO)('as %s', async (who) => {
+      const url = await row.url();
+      let req = request(t.http)[row.method](url).set(as(who));
+      if (row.body) req = req.send(row.body());
+      const res = await req;
+      const expected = row.expect[who];
+      const allowed = Array.isArray(expected) ? expected : [expected];
+      if (!allowed.includes(res.status)) {
+        throw new Error(`${row.method.toUpperCase()} ${url} as ${who}: expected ${allowed.join(' or ')}, got ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      if (res.status >= 400) expect(res.body).toMatchObject({ statusCode: res.status, error: expect.any(String), message: expect.anything() });
+    });
+  });
+
+  it('checks the token before anything else: anonymous gets 401 even for ids that name nothing or bad bodies', async () => {
+    await request(t.http).get('/api/accounts/abc').expect(401);
+    await request(t.http).post('/api/accounts/999999/points/grants').send({ points: 0 }).expect(401);
+    await request(t.http).post('/api/tickets').send({}).expect(401);
+  });
+
+  it('checks the role before the id or the body: a wrong role gets 403 whatever it sends', async () => {
+    await request(t.http).patch('/api/accounts/abc').set(agent.auth).send({ nonsense: true }).expect(403);
+    await request(t.http).post('/api/accounts/999999/points/grants').set(agent.auth).send({}).expect(403);
+    await request(t.http).patch('/api/policy').set(manager.auth).send({ onShortfall: 'nope' }).expect(403);
+  });
+
+  describe('an agent cannot grant points', () => {
+    it('is refused with 403 and the balance and ledger stay as they were', async () => {
+      const acc = await makeAccount(t);
+      await expectNothingWritten(t, async () => {
+        const res = await request(t.http).post(`/api/accounts/${acc.id}/points/grants`).set(agent.auth).send({ points: 5, reason: 'just because' });
+        expect(res.status).toBe(403);
+        const adj = await request(t.http).post(`/api/accounts/${acc.id}/points/adjustments`).set(agent.auth).send({ delta: 5, reason: 'just because' });
+        expect(adj.status).toBe(403);
+      });
+      expect(await balanceOf(t, acc.id)).toBe(0);
+    });
+  });
+
+  describe('client isolation', () => {
+    it("hides another account's account, points, tickets and ticket entries from a client", async () => {
+      const ticketB = (await makeTicket(t, { accountId: b.id, channel: 'email' })).body.id;
+      for (const url of [`/api/accounts/${b.id}`, `/api/accounts/${b.id}/points`, `/api/tickets/${ticketB}`, `/api/tickets/${ticketB}/entries`]) {
+        const res = await request(t.http).get(url).set(clientA.auth);
+        expect({ url, status: res.status }).toEqual({ url, status: 404 });
+        // The answer for someone else's account is the same as for an account that does not exist.
+        expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+        expect(JSON.stringify(res.body)).not.toContain('Subject');
+      }
+      const own = await request(t.http).get(`/api/accounts/${a.id}`).set(clientA.auth);
+      expect(own.status).toBe(200);
+      expect(own.body.id).toBe(a.id);
+    });
+
+    it('does not let a client log a call for another account, and writes nothing', async () => {
+      const before = await ticketCount(t, b.id);
+      await expectNothingWritten(t, async () => {
+        const res = await request(t.http).post('/api/tickets').set(clientA.auth).send({ accountId: b.id, channel: 'portal', subject: 'Not mine' });
+        expect(HIDDEN).toContain(res.status);
+      });
+      expect(await ticketCount(t, b.id)).toBe(before);
+    });
+
+    it("lists only the client's own tickets, whatever accountId it asks for", async () => {
+      await makeTicket(t, { accountId: b.id, channel: 'email', subject: 'B only' });
+      const mine = (await makeTicket(t, { accountId: a.id, channel: 'email', subject: 'A only' })).body.id;
+      const all = await request(t.http).get('/api/tickets?limit=200').set(clientA.auth);
+      expect(all.status).toBe(200);
+      expect(all.body.items.length).toBeGreaterThan(0);
+      expect(all.body.items.every((x: { accountId: string }) => x.accountId === a.id)).toBe(true);
+      expect(all.body.items.map((x: { id: string }) => x.id)).toContain(mine);
+      expect(all.body.total).toBe(await ticketCount(t, a.id));
+
+      const asked = await request(t.http).get(`/api/tickets?accountId=${b.id}&limit=200`).set(clientA.auth);
+      expect(asked.status === 200 || HIDDEN.includes(asked.status)).toBe(true);
+      if (asked.status === 200) expect(asked.body.items.filter((x: { accountId: string }) => x.accountId !== a.id)).toEqual([]);
+
+      const staff = await request(t.http).get(`/api/tickets?accountId=${b.id}&limit=200`).set(agent.auth);
+      expect(staff.body.items.some((x: { accountId: string }) => x.accountId === b.id)).toBe(true);
+    });
+
+    it("always logs a client's ticket on the portal channel, so it never charges the phone rate", async () => {
+      const acc = await makeAccount(t);
+      await grant(t, acc.id, 5);
+      const client = await t.user('client', acc.id);
+      const res = await request(t.http).post('/api/tickets').set(client.auth)
+        .send({ accountId: acc.id, channel: 'phone', subject: 'Printer is on fire', fault: 'client', priority: 'emergency' });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ accountId: acc.id, channel: 'portal', createdById: client.id });
+      expect(res.body.charge).toEqual({ kind: 'none', points: 0, feeCents: 0 });
+      expect(await balanceOf(t, acc.id)).toBe(5);
+      const viaEmail = await request(t.http).post('/api/tickets').set(client.auth).send({ accountId: acc.id, channel: 'email', subject: 'By mail' });
+      expect(viaEmail.body.channel).toBe('portal');
+      const seen = await request(t.http).get(`/api/tickets/${res.body.id}`).set(client.auth);
+      expect(seen.status).toBe(200);
+      expect(seen.body.channel).toBe('portal');
+    });
+
+    it('lets a client accept the terms for its own account only', async () => {
+      const own = await makeAccount(t);
+      const other = await makeAccount(t);
+      const client = await t.user('client', own.id);
+      const res = await request(t.http).post(`/api/accounts/${own.id}/terms/accept`).set(client.auth);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: own.id, policyStatus: 'enrolled' });
+      expect((await request(t.http).get(`/api/accounts/${own.id}`).set(t.admin.auth)).body.policyStatus).toBe('enrolled');
+
+      await expectNothingWritten(t, async () => {
+        const theirs = await request(t.http).post(`/api/accounts/${other.id}/terms/accept`).set(client.auth);
+        expect(HIDDEN).toContain(theirs.status);
+        for (const staff of [t.admin, manager, agent]) {
+          const r = await request(t.http).post(`/api/accounts/${other.id}/terms/accept`).set(staff.auth);
+          expect({ role: staff.role, status: r.status }).toEqual({ role: staff.role, status: 403 });
+        }
+      });
+      expect((await request(t.http).get(`/api/accounts/${other.id}`).set(t.admin.auth)).body.policyStatus).toBe('legacy');
+    });
+  });
+
+  describe('ids that name nothing', () => {
+    const SHAPES = ['999999', 'abc', '-1', '0', '1.5', '1e3', '999999999999999'];
+    const endpoints: { method: 'get' | 'post' | 'patch'; path: string; body?: object }[] = [
+      { method: 'get', path: '/api/accounts/:id' },
+      { method: 'patch', path: '/api/accounts/:id', body: { name: 'Ghost' } },
+      { method: 'post', path: '/api/accounts/:id/contacts', body: { name: 'Ghost', email: 'ghost@client.test' } },
+      { method: 'post', path: '/api/accounts/:id/close', body: { reason: 'gone away' } },
+      { method: 'get', path: '/api/accounts/:id/points' },
+      { method: 'post', path: '/api/accounts/:id/points/grants', body: { points: 1, reason: 'goodwill' } },
+      { method: 'post', path: '/api/accounts/:id/points/adjustments', body: { delta: 1, reason: 'correction' } },
+      { method: 'post', path: '/api/accounts/:id/points/adjustments', body: { delta: -1, reason: 'correction' } },
+      { method: 'patch', path: '/api/incident-types/:id', body: { name: 'Ghost' } },
+      { method: 'get', path: '/api/tickets/:id' },
+      { method: 'get', path: '/api/tickets/:id/entries' },
+      { method: 'patch', path: '/api/tickets/:id', body: { subject: 'Ghost' } },
+      { method: 'post', path: '/api/tickets/:id/classify', body: { fault: 'client' } },
+      { method: 'post', path: '/api/tickets/:id/resolve', body: { resolution: 'Ghost' } },
+    ];
+
+    it.each(endpoints)('$method $path → 404 for every shape of unknown id, writing nothing', async ({ method, path, body }) => {
+      for (const id of SHAPES) {
+        await expectNothingWritten(t, async () => {
+          let req = request(t.http)[method](path.replace(':id', id)).set(t.admin.auth);
+          if (body) req = req.send(body);
+          const res = await req;
+          expect({ id, status: res.status }).toEqual({ id, status: 404 });
+          expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+        });
+      }
+    });
+
+    it('gives a client 404 too, for its terms, accounts, points and tickets', async () => {
+      for (const id of SHAPES) {
+        for (const [method, path] of [['get', '/api/accounts/:id'], ['get', '/api/accounts/:id/points'], ['get', '/api/tickets/:id'], ['post', '/api/accounts/:id/terms/accept']] as const) {
+          const res = await request(t.http)[method](path.replace(':id', id)).set(clientA.auth);
+          expect({ id, path, status: res.status }).toEqual({ id, path, status: 404 });
+        }
+      }
+    });
+
+    it('answers 404 when a ticket names an account that does not exist', async () => {
+      for (const accountId of SHAPES) {
+        await expectNothingWritten(t, async () => {
+          const res = await request(t.http).post('/api/tickets').set(agent.auth).send({ accountId, channel: 'phone', subject: 'Ghost call' });
+          expect({ accountId, status: res.status }).toEqual({ accountId, status: 404 });
+        });
+      }
+    });
+  });
+});

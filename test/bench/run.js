@@ -60,6 +60,7 @@ async function runScenario(s) {
   if (server.proc.exitInfo) throw new Error(`${SERVERS[s.server].name} is not running:\n${server.proc.output()}`);
   log(`Scenario ${s.id}: ${s.label} — ${cfg.connections} connections, ${cfg.warmup} s warm-up + ${cfg.duration} s`);
   const state = s.before ? await s.before(ctx) : undefined;
+  const loadBefore = os.loadavg()[0];
   const result = await measure({
     url: server.url,
     connections: cfg.connections,
@@ -70,6 +71,8 @@ async function runScenario(s) {
   if (server.proc.exitInfo) throw new Error(`${SERVERS[s.server].name} died during the run:\n${server.proc.output()}`);
   ctx.results[s.id] = result;
   log(`  ${resultLine(s, result)}`);
+  // The box may be shared: a 1-min load average well above 2 (cores) means others competed for CPU.
+  log(`  load average ${loadBefore.toFixed(2)} before → ${os.loadavg()[0].toFixed(2)} after`);
   if (s.after) log(`  ${await s.after(ctx, state)}`);
   return result;
 }
@@ -91,6 +94,9 @@ async function main() {
   log(`  seeded ${int(s.accountIds.length)} accounts / ${int(s.contacts)} contacts in ${s.accountSeconds.toFixed(1)} s ` +
     `(${int(s.accountIds.length / s.accountSeconds)} accounts/s), ${int(s.fundedIds.length)} grants in ${s.grantSeconds.toFixed(1)} s; ` +
     `total ${s.seconds.toFixed(1)} s`);
+  for (const [kind, n] of Object.entries(s.retried)) {
+    log(`  note: ${int(n)} × ${kind} answered 500 (a deadlock in Pointdesk, rolled back) and was retried`);
+  }
   log();
 
   for (const scenario of scenarios) {
@@ -138,6 +144,7 @@ main()
   .then(() => process.exit(0))
   .catch(async (err) => {
     process.stderr.write(`\nbench failed: ${err && err.stack ? err.stack : err}\n`);
+    if (ctx.current) process.stderr.write(`\nLast output of ${SERVERS[ctx.current.name].name}:\n${ctx.current.proc.output()}\n`);
     await cleanup();
     process.exit(1);
   });

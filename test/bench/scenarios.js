@@ -47,12 +47,20 @@ async function lastTicketId(ctx) {
   return Number(row.id);
 }
 
-/** Tickets written since `since`, how many were debited, and their incident entries (should all agree). */
+/**
+ * Tickets written since `since`, how many were debited, and their incident
+ * entries — one statement, so one consistent snapshot (the server may still be
+ * committing the last in-flight requests when autocannon stops).
+ */
 async function ticketsWritten(ctx, since) {
-  const [t] = await ctx.db.query("SELECT COUNT(*) AS n, COALESCE(SUM(charge_kind = 'points'), 0) AS charged FROM tickets WHERE id > ?", [since]);
-  const [e] = await ctx.db.query("SELECT COUNT(*) AS n FROM ledger_entries WHERE kind = 'incident' AND ticket_id > ?", [since]);
+  const [r] = await ctx.db.query(
+    "SELECT (SELECT COUNT(*) FROM tickets WHERE id > ?) AS tickets, " +
+    "(SELECT COUNT(*) FROM tickets WHERE id > ? AND charge_kind = 'points') AS charged, " +
+    "(SELECT COUNT(*) FROM ledger_entries WHERE kind = 'incident' AND ticket_id > ?) AS entries",
+    [since, since, since],
+  );
   const f = (n) => Number(n).toLocaleString('en-US');
-  return `wrote ${f(t.n)} tickets (incl. warm-up), ${f(t.charged)} charged in points, ${f(e.n)} incident entries`;
+  return `wrote ${f(r.tickets)} tickets (incl. warm-up), ${f(r.charged)} charged in points, ${f(r.entries)} incident entries`;
 }
 
 const ratio = (a, b) => (a && b && b.rps > 0 ? a.rps / b.rps : undefined);

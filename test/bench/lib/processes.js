@@ -7,7 +7,8 @@ const { setTimeout: sleep } = require('node:timers/promises');
 
 /** Preloaded into every child: it ends itself when the bench dies without cleaning up. */
 const ORPHAN_GUARD = path.join(__dirname, 'orphan-guard.js');
-const OUTPUT_LINES = 60;
+const OUTPUT_LINES = 20;
+const OUTPUT_LINE_CHARS = 600;
 
 /** Every child still running, so an error or Ctrl-C anywhere can stop them all. */
 const running = new Set();
@@ -54,7 +55,7 @@ class ServerProcess {
   }
 
   keep(chunk) {
-    this.lines.push(...chunk.split('\n').filter(Boolean));
+    this.lines.push(...chunk.split('\n').filter(Boolean).map((l) => (l.length > OUTPUT_LINE_CHARS ? `${l.slice(0, OUTPUT_LINE_CHARS)} …` : l)));
     if (this.lines.length > OUTPUT_LINES) this.lines.splice(0, this.lines.length - OUTPUT_LINES);
   }
 

@@ -23,7 +23,9 @@ async function seed(api, admin, cfg, log) {
   const accounts = await mapLimit(
     specs,
     cfg.seedConcurrency,
-    (spec) => api.post('/api/accounts', spec, adminToken),
+    // Concurrent account creation can deadlock inside Pointdesk (its transaction is
+    // rolled back and the call answers 500); such calls are retried and counted.
+    (spec) => api.post('/api/accounts', spec, adminToken, { retry5xx: 50, kind: 'POST /api/accounts' }),
     (done, total) => { if (done % step === 0 || done === total) log(`  accounts ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`); },
   );
   const accountSeconds = (performance.now() - started) / 1000;
@@ -31,7 +33,10 @@ async function seed(api, admin, cfg, log) {
   const funded = accounts.slice(0, cfg.fundedAccounts).map((a) => a.id);
   const grantsStarted = performance.now();
   await mapLimit(funded, cfg.seedConcurrency, (id) =>
-    api.post(`/api/accounts/${id}/points/grants`, { points: cfg.fundedPoints, reason: 'Bench starting balance' }, adminToken));
+    api.post(`/api/accounts/${id}/points/grants`, { points: cfg.fundedPoints, reason: 'Bench starting balance' }, adminToken, {
+      // With an Idempotency-Key a retried grant can never be applied twice.
+      headers: { 'idempotency-key': `bench-grant-${id}` }, retry5xx: 10, kind: 'POST /api/accounts/:id/points/grants',
+    }));
   const grantSeconds = (performance.now() - grantsStarted) / 1000;
 
   await api.post('/api/users', AGENT, adminToken);
@@ -42,6 +47,7 @@ async function seed(api, admin, cfg, log) {
     fundedIds: funded,
     contacts: accounts.reduce((n, a) => n + a.contacts.length, 0),
     fragments: faker.fragments(specs, 2000),
+    retried: { ...api.retried },
     agentToken,
     agentId: agent.id,
     adminToken,

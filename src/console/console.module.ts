@@ -1,5 +1,51 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AuthModule } from '../auth/auth.module';
+import { IncidentTypesModule } from '../incident-types/incident-types.module';
+import { PointBankModule } from '../point-bank/point-bank.module';
+import { PolicyModule } from '../policy/policy.module';
+import { TicketsModule } from '../tickets/tickets.module';
+import { UsersModule } from '../users/users.module';
+import { AccountPages } from './account-pages';
+import { ConsoleAccountsController } from './controllers/accounts.controller';
+import { ConsoleCallsController } from './controllers/calls.controller';
+import { ConsoleIncidentTypesController } from './controllers/incident-types.controller';
+import { ConsoleLoginController } from './controllers/login.controller';
+import { ConsolePointsController } from './controllers/points.controller';
+import { ConsolePolicyController } from './controllers/policy.controller';
+import { ConsoleTicketsController } from './controllers/tickets.controller';
+import { ConsoleUsersController } from './controllers/users.controller';
+import { ConsoleAuthGuard } from './session/console-auth.guard';
+import { ConsoleCookies } from './session/console-cookies';
+import { ConsoleCsrf } from './session/console-csrf';
+import { ConsoleSessionMiddleware } from './session/console-session.middleware';
+import { CsrfGuard } from './session/csrf.guard';
+import { TicketPages } from './ticket-pages';
 
-/** Agent console (server-rendered pages). */
-@Module({})
-export class ConsoleModule {}
+const CONTROLLERS = [
+  ConsoleLoginController,
+  ConsoleAccountsController,
+  ConsoleCallsController,
+  ConsoleTicketsController,
+  ConsolePointsController,
+  ConsoleIncidentTypesController,
+  ConsolePolicyController,
+  ConsoleUsersController,
+];
+
+/**
+ * The staff console at /console: server-rendered pages (views/, hbs) with htmx
+ * for partial updates. It holds no business rules — controllers validate form
+ * input with the API's DTOs, call the same services as the JSON API and build
+ * view models.
+ */
+@Module({
+  imports: [AuthModule, AccountsModule, PointBankModule, PolicyModule, IncidentTypesModule, TicketsModule, UsersModule],
+  controllers: CONTROLLERS,
+  providers: [ConsoleCookies, ConsoleCsrf, ConsoleAuthGuard, CsrfGuard, AccountPages, TicketPages],
+})
+export class ConsoleModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ConsoleSessionMiddleware).forRoutes(...CONTROLLERS);
+  }
+}

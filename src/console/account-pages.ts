@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { AccountsService } from '../accounts/accounts.service';
+import { parseId } from '../common/database/ids';
+import { IncidentTypesService } from '../incident-types/incident-types.service';
+import { PointBankService } from '../point-bank/point-bank.service';
+import { PolicyService } from '../policy/policy.service';
+import { TicketsService } from '../tickets/tickets.service';
+import { CallScript, callScript } from './call-script';
+import { FieldErrors, FormBody, text } from './forms';
+import { ConsoleUser } from './session/console-user';
+import {
+  AccountSummary, accountSummary, BalanceModel, balanceModel, callChannelOptions, faultOptions, incidentTypeOptions, isChannel, isFault,
+  isPriority, Option, priorityOptions, TicketRow, ticketRow,
+} from './view-models';
+
+const RECENT_TICKETS = 10;
+
+/** What the agent has typed into the "Log a call" form so far. */
+export interface CallValues {
+  channel: string;
+  incidentTypeId: string;
+  fault: string;
+  priority: string;
+  subject: string;
+  description: string;
+}
+
+export const EMPTY_CALL: CallValues = { channel: 'phone', incidentTypeId: '', fault: 'undetermined', priority: 'normal', subject: '', description: '' };
+
+export function callValues(body: FormBody): CallValues {
+  return {
+    channel: text(body, 'channel'), incidentTypeId: text(body, 'incidentTypeId'), fault: text(body, 'fault'),
+    priority: text(body, 'priority'), subject: text(body, 'subject'), description: text(body, 'description'),
+  };
+}
+
+export interface CallFormModel {
+  accountId: string;
+  closed: boolean;
+  values: CallValues;
+  channels: Option[];
+  incidentTypes: Option[];
+  faults: Option[];
+  priorities: Option[];
+  script: CallScript;
+  errors: FieldErrors;
+  /** A refusal from the service (closed account, blocked shortfall…), shown in an alert. */
+  alert?: string;
+  /** Confirmation of the call just logged. */
+  status?: string;
+}
+
+export interface AccountPageModel {
+  title: string;
+  account: AccountSummary;
+  balance: BalanceModel;
+  tickets: TicketRow[];
+  ticketsTotal: number;
+  callForm: CallFormModel;
+  canManagePoints: boolean;
+  shadowUntil: string | null;
+}
+
+/**
+ * Builds the account page and the pieces of it that htmx swaps (call form,
+ * script line, balance, recent tickets) from the services' views. No rules
+ * here: costs come from the policy via callScript.
+ */
+@Injectable()
+export class AccountPages {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly tickets: TicketsService,
+    private readonly policy: PolicyService,
+    private readonly types: IncidentTypesService,
+    private readonly bank: PointBankService,
+  ) {}
+
+  async page(user: ConsoleUser, accountId: number, form: Partial<Pick<CallFormModel, 'values' | 'errors' | 'alert' | 'status'>> = {}): Promise<AccountPageModel> {
+    const [account, policy, recent] = await Promise.all([
+      this.accounts.get(user.actor, accountId), this.policy.get(), this.recentTickets(user, accountId),
+    ]);
+    const today = new Date().toISOString().slice(0, 10);
+    return {
+      title: account.name,
+      account: accountSummary(account),
+      balance: balanceModel(account),
+      ...recent,
+      callForm: await this.callForm(accountId, account.status === 'closed', form.values ?? EMPTY_CALL, account.balance, form),
+      canManagePoints: user.isManager,
+      shadowUntil: policy.enforceFrom && policy.enforceFrom > today ? policy.enforceFrom : null,
+    };
+  }
+
+  /** The pieces that change after a call is logged: a fresh form with the confirmation, the balance, the ticket list. */
+  async afterCall(user: ConsoleUser, accountId: number, status: string) {
+    const [account, recent] = await Promise.all([this.accounts.get(user.actor, accountId), this.recentTickets(user, accountId)]);
+    return {
+      balance: balanceModel(account),
+      ...recent,
+      callForm: await this.callForm(accountId, account.status === 'closed', EMPTY_CALL, account.balance, { status }),
+    };
+  }
+
+  /** The form again with what was typed, per-field messages or a refusal. */
+  async rejectedCall(user: ConsoleUser, accountId: number, values: CallValues, errors: FieldErrors, alert?: string): Promise<CallFormModel> {
+    const account = await this.accounts.get(user.actor, accountId);
+    return this.callForm(accountId, account.status === 'closed', values, account.balance, { errors, alert });
+  }
+
+  /** The script line for the call as currently filled in (the live preview). */
+  async script(accountId: number, values: Pick<CallValues, 'channel' | 'fault' | 'incidentTypeId'>, balance?: number): Promise<CallScript> {
+    const typeId = parseId(values.incidentTypeId);
+    const [policy, type, current] = await Promise.all([
+      this.policy.get(),
+      typeId === null ? null : this.types.find(typeId),
+      balance ?? this.bank.balanceOf(accountId),
+    ]);
+    return callScript(
+      policy,
+      {
+        channel: isChannel(values.channel) ? values.channel : 'phone',
+        fault: isFault(values.fault) ? values.fault : 'undetermined',
+        incidentTypeId: type?.active ? typeId : null,
+      },
+      type?.active ? type.points : null,
+      current,
+      new Date(),
+    );
+  }
+
+  private async callForm(
+    accountId: number, closed: boolean, values: CallValues, balance: number, extra: Partial<Pick<CallFormModel, 'errors' | 'alert' | 'status'>>,
+  ): Promise<CallFormModel> {
+    const [types, script] = await Promise.all([this.types.list(), this.script(accountId, values, balance)]);
+    return {
+      accountId: String(accountId),
+      closed,
+      values,
+      channels: callChannelOptions(values.channel),
+      incidentTypes: incidentTypeOptions(types.filter((t) => t.active), values.incidentTypeId),
+      faults: faultOptions(isFault(values.fault) ? values.fault : 'undetermined'),
+      priorities: priorityOptions(isPriority(values.priority) ? values.priority : 'normal'),
+      script,
+      errors: extra.errors ?? {},
+      alert: extra.alert,
+      status: extra.status,
+    };
+  }
+
+  private async recentTickets(user: ConsoleUser, accountId: number): Promise<{ tickets: TicketRow[]; ticketsTotal: number }> {
+    const [page, types, policy] = await Promise.all([
+      this.tickets.list(user.actor, { accountId, limit: RECENT_TICKETS, offset: 0 }), this.types.list(), this.policy.get(),
+    ]);
+    const names = new Map(types.map((t) => [t.id, t.name]));
+    return { tickets: page.items.map((t) => ticketRow(t, names, policy.currency)), ticketsTotal: page.total };
+  }
+}

@@ -1,0 +1,40 @@
+// Pointdesk console: the only script besides htmx (loaded from /console/assets
+// under the strict CSP, so no inline handlers). It reports failed htmx
+// requests in the page's alert region — htmx does not swap error responses,
+// and without this a failed save would look like nothing happened.
+(function () {
+  'use strict';
+
+  function region() {
+    return document.getElementById('request-error');
+  }
+
+  function show(message) {
+    var el = region();
+    if (!el) return;
+    el.textContent = message;
+    el.hidden = false;
+  }
+
+  function messageFrom(xhr) {
+    try {
+      var body = JSON.parse(xhr.responseText);
+      var m = Array.isArray(body.message) ? body.message.join('; ') : body.message;
+      if (typeof m === 'string' && m) return m;
+    } catch (e) {
+      // Not JSON: fall through to a generic message.
+    }
+    return 'The request failed (' + xhr.status + '). Reload the page and try again.';
+  }
+
+  document.addEventListener('htmx:beforeRequest', function () {
+    var el = region();
+    if (el) { el.hidden = true; el.textContent = ''; }
+  });
+  document.addEventListener('htmx:responseError', function (evt) {
+    show(messageFrom(evt.detail.xhr));
+  });
+  document.addEventListener('htmx:sendError', function () {
+    show('The server could not be reached. Check the connection and try again; nothing was saved.');
+  });
+})();

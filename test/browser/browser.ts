@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
+import request from 'supertest';
+import { Role } from '../../src/auth/actor';
+import { TestApp } from '../helpers/test-app';
+
+/** Debian's Chromium (apt-get install chromium); CHROMIUM_PATH overrides it. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const onCi = (): boolean => !!process.env.CI && !['0', 'false'].includes(process.env.CI.toLowerCase());
+
+/**
+ * describe() for browser tests. Without Chromium the suite is skipped with a
+ * message on a developer machine, but fails on CI (CI=true), where a missing
+ * browser must not turn into a green run that tested nothing.
+ */
+export function describeInBrowser(name: string, body: () => void): void {
+  if (existsSync(CHROMIUM_PATH)) {
+    describe(name, body);
+    return;
+  }
+  const why = `Chromium not found at ${CHROMIUM_PATH} — install it with "apt-get install -y chromium" or set CHROMIUM_PATH`;
+  if (onCi()) {
+    describe(name, () => {
+      it('needs Chromium', () => {
+        throw new Error(why);
+      });
+    });
+    return;
+  }
+  process.stderr.write(`\n[browser tests] SKIPPED "${name}": ${why}\n`);
+  describe.skip(`${name} (skipped: ${why})`, body);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export const STAFF_PASSWORD = 'browser-test-password';
+let seq = 0;
+
+/** A user with a known password, created through the API as the admin. */
+export async function makeUser(t: TestApp, role: Role, name?: string, accountId?: string): Promise<{ email: string; password: string; name: string }> {
+  const n = ++seq;
+  const user = { email: `${role}.${n}.${process.pid}@browser.test`, name: name ?? `Browser ${role} ${n}`, password: STAFF_PASSWORD };
+  const res = await request(t.http).post('/api/users').set(t.admin.auth).send({ ...user, role, ...(accountId ? { accountId } : {}) });
+  if (res.status !== 201) throw new Error(`create ${role}: ${res.status} ${JSON.stringify(res.body)}`);
+  return user;
+}
+
+/** Logs in through the login page, as a person would, and waits for the start page. */
+export async function logIn(page: Page, baseUrl: string, user: { email: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/console/login`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Find an account' }).waitFor();
+}
+
+/** Waits until the locator's text contains `text` (Playwright-core has no auto-retrying expect). */
+export async function waitForText(locator: Locator, text: string | RegExp, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await locator.textContent({ timeout }).catch(() => '')) ?? '';
+    const squashed = last.replace(/\s+/g, ' ');
+    if (typeof text === 'string' ? squashed.includes(text) : text.test(squashed)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected text ${String(text)} but found: ${last.replace(/\s+/g, ' ').trim()}`);
+}

@@ -1,0 +1,238 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
+import { balanceOf, grant, makeAccount } from '../factories';
+import { expectLedgerInvariants } from '../helpers/invariants';
+import { startTestApp, TestApp } from '../helpers/test-app';
+import { describeInBrowser, launchChromium, logIn, makeUser, waitForText } from './browser';
+
+describeInBrowser('agent console in a browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let context: BrowserContext;
+  let page: Page;
+  let agent: { email: string; password: string; name: string };
+  let manager: { email: string; password: string; name: string };
+
+  beforeAll(async () => {
+    t = await startTestApp({ listen: true });
+    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    browser = await launchChromium();
+    agent = await makeUser(t, 'agent', 'Alex Agent');
+    manager = await makeUser(t, 'manager', 'Morgan Manager');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+  });
+  afterEach(async () => {
+    await context.close();
+    await expectLedgerInvariants(t.dataSource);
+  });
+
+  const balanceRegion = () => page.getByRole('region', { name: 'Balance' });
+
+  it('sends a visitor to the login page, logs in and out, and keeps clients out', async () => {
+    await page.goto(`${base}/console`);
+    await page.getByRole('heading', { name: 'Log in to the Pointdesk console' }).waitFor();
+
+    await page.getByLabel('Email').fill(agent.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await waitForText(page.getByRole('alert'), 'Wrong email or password');
+
+    await logIn(page, base, agent);
+    await waitForText(page.getByRole('status'), 'Signed in as Alex Agent');
+    const session = (await context.cookies()).find((c) => c.name === 'pd_console_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/console' });
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await waitForText(page.getByRole('status'), 'You have logged out');
+    await page.goto(`${base}/console`);
+    await page.getByRole('heading', { name: 'Log in to the Pointdesk console' }).waitFor();
+
+    const account = await makeAccount(t);
+    const client = await makeUser(t, 'client', 'Casey Client', account.id);
+    await page.getByLabel('Email').fill(client.email);
+    await page.getByLabel('Password').fill(client.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await waitForText(page.getByRole('alert'), 'This console is for staff');
+    expect((await context.cookies()).some((c) => c.name === 'pd_console_session')).toBe(false);
+  });
+
+  it("finds an account as the agent types part of a contact's email", async () => {
+    const account = await makeAccount(t, {
+      name: 'Harbourlight Dental Group',
+      contacts: [{ name: 'Ruth Okafor', email: 'ruth.okafor@harbourlight-dental.test', phone: '+1 555 0142' }],
+    });
+    await makeAccount(t, { name: 'Unrelated Bakery' });
+    await logIn(page, base, agent);
+    const startUrl = page.url();
+
+    await page.getByLabel('Search accounts').pressSequentially('okafor@harbour', { delay: 20 });
+    const results = page.getByRole('region', { name: 'Search results' });
+    await results.getByRole('link', { name: 'Harbourlight Dental Group' }).waitFor();
+    await waitForText(results, '1 account matches “okafor@harbour”');
+    expect(await results.getByRole('link', { name: 'Unrelated Bakery' }).count()).toBe(0);
+    expect(page.url()).toBe(startUrl); // type-ahead: results swapped in, no navigation
+
+    await results.getByRole('link', { name: 'Harbourlight Dental Group' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Harbourlight Dental Group' }).waitFor();
+    expect(page.url()).toBe(`${base}/console/accounts/${account.id}`);
+  });
+
+  it('logs a client-caused phone call in place, then refunds it by reclassifying as provider fault', async () => {
+    const account = await makeAccount(t, { name: 'Northwind Traders' });
+    await grant(t, account.id, 5);
+    await makeType(t, 'how-to-question', 'How-to question', 2);
+    await logIn(page, base, agent);
+    await page.goto(`${base}/console/accounts/${account.id}`);
+    await waitForText(balanceRegion(), '5 points');
+
+    await page.getByLabel('Channel').selectOption('phone');
+    await page.getByLabel('Incident type').selectOption({ label: 'How-to question (2 points)' });
+    await page.getByLabel('Fault').selectOption('client');
+    await waitForText(page.locator('.script-box'), 'After this call you will have 3 points left');
+    await page.getByLabel('Subject').fill('How do I export invoices?');
+    await page.getByLabel('Description').fill('Walked through the export menu.');
+
+    await page.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true; });
+    await page.getByRole('button', { name: 'Log call' }).click();
+    await waitForText(page.getByRole('status'), /Call PD-\d{6} logged — 2 points debited/);
+    await waitForText(balanceRegion(), '3 points');
+    const tickets = page.getByRole('region', { name: 'Recent tickets' });
+    await waitForText(tickets, 'How do I export invoices?');
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.getByLabel('Subject').inputValue()).toBe(''); // a fresh form for the next call
+    expect(await balanceOf(t, account.id)).toBe(3);
+
+    await tickets.getByRole('link', { name: /^PD-\d{6}$/ }).first().click();
+    await page.getByRole('heading', { level: 1, name: /How do I export invoices\?/ }).waitFor();
+    const entries = page.getByRole('region', { name: 'Ledger entries' });
+    await waitForText(entries, 'Incident');
+
+    await page.getByLabel('Fault').selectOption('provider');
+    await page.getByRole('button', { name: 'Save classification' }).click();
+    await waitForText(page.getByRole('status'), 'classified as Provider fault (ours): 2 points credited to the account. Balance now 5 points.');
+    await waitForText(entries, 'Refund');
+    await waitForText(page.getByRole('region', { name: 'Details' }), 'No charge');
+    expect(await balanceOf(t, account.id)).toBe(5);
+
+    // Once resolved, an agent may no longer reclassify, and is told why.
+    await page.getByLabel('Resolution').fill('Export works; the client had the wrong printer set.');
+    await page.getByRole('button', { name: 'Resolve ticket' }).click();
+    await waitForText(page.getByRole('status'), 'resolved');
+    await waitForText(page.getByRole('region', { name: 'Classify' }), 'only a manager can change its classification');
+    expect(await page.getByRole('button', { name: 'Save classification' }).count()).toBe(0);
+  });
+
+  it('shows per-field errors without saving when the subject is missing', async () => {
+    const account = await makeAccount(t);
+    await logIn(page, base, agent);
+    await page.goto(`${base}/console/accounts/${account.id}`);
+    // Bypass the browser's own "required" check to see the server's answer.
+    await page.getByLabel('Subject').evaluate((el) => el.removeAttribute('required'));
+    await page.getByRole('button', { name: 'Log call' }).click();
+    await waitForText(page.locator('#call-subject-error'), 'Subject is required');
+    expect(await page.getByLabel('Subject').getAttribute('aria-invalid')).toBe('true');
+    await waitForText(page.getByRole('region', { name: 'Recent tickets' }), 'No tickets yet');
+  });
+
+  it('lets a manager grant points and shows the new balance', async () => {
+    const account = await makeAccount(t, { name: 'Contoso Legal' });
+    await grant(t, account.id, 1);
+    await logIn(page, base, manager);
+    await page.goto(`${base}/console/accounts/${account.id}`);
+    await waitForText(balanceRegion(), 'Balance is low — offer a bundle');
+
+    await page.getByRole('link', { name: 'Grant points' }).click();
+    await page.getByRole('heading', { name: 'Grant points to Contoso Legal' }).waitFor();
+    await page.getByLabel('Points').fill('4');
+    await page.getByLabel('Reason').fill('Long-standing customer since 2012');
+    await page.getByRole('button', { name: 'Grant points' }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'Contoso Legal' }).waitFor();
+    await waitForText(page.getByRole('status'), 'Granted 4 points. Balance now 5 points.');
+    await waitForText(balanceRegion(), '5 points');
+    expect(await balanceRegion().getByText('Balance is low').count()).toBe(0);
+    expect(await balanceOf(t, account.id)).toBe(5);
+
+    // A forged form post (no CSRF token) changes nothing.
+    const forged = await page.request.post(`${base}/console/accounts/${account.id}/grant`, { form: { points: '50', reason: 'forged request' } });
+    expect(forged.status()).toBe(403);
+    expect(await balanceOf(t, account.id)).toBe(5);
+  });
+
+  it('does not show an agent the grant page, nor let them open it', async () => {
+    const account = await makeAccount(t);
+    await logIn(page, base, agent);
+    await page.goto(`${base}/console/accounts/${account.id}`);
+    await balanceRegion().waitFor();
+    expect(await page.getByRole('link', { name: 'Grant points' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Incident types' }).count()).toBe(0);
+
+    const res = await page.goto(`${base}/console/accounts/${account.id}/grant`);
+    expect(res?.status()).toBe(403);
+    await waitForText(page.getByRole('alert'), 'This page is for managers and admins only');
+    expect(await page.getByLabel('Points').count()).toBe(0);
+  });
+
+  it('fits a phone-sized screen without horizontal scrolling', async () => {
+    const account = await makeAccount(t, { name: 'A company with a rather long name to wrap on small screens' });
+    await logIn(page, base, manager);
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const path of ['/console', `/console/accounts/${account.id}`, '/console/incident-types']) {
+      await page.goto(`${base}${path}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect({ path, overflow }).toEqual({ path, overflow: 0 });
+    }
+  });
+
+  it('renders an account page worth a screenshot at 1280×800', async () => {
+    const account = await makeAccount(t, {
+      name: 'Harbourlight Dental Group', favoured: true, customerSince: '2011-04-01',
+      contacts: [
+        { name: 'Ruth Okafor', email: 'ruth.okafor@harbourlight.example', phone: '+1 555 0142' },
+        { name: 'Tom Brennan', email: 'it@harbourlight.example' },
+      ],
+    });
+    await grant(t, account.id, 4);
+    await makeType(t, 'manual-question', 'Answered by the manual', 1);
+    await logIn(page, base, agent);
+    await page.goto(`${base}/console/accounts/${account.id}`);
+    const logCall = async (subject: string, fault: string, typeLabel?: string) => {
+      if (typeLabel) await page.getByLabel('Incident type').selectOption({ label: typeLabel });
+      await page.getByLabel('Fault').selectOption(fault);
+      await page.getByLabel('Subject').fill(subject);
+      await page.getByRole('button', { name: 'Log call' }).click();
+      await waitForText(page.getByRole('region', { name: 'Recent tickets' }), subject);
+    };
+    const label = 'Answered by the manual (1 point)';
+    await logCall('Appointment reminders not sending', 'provider');
+    await logCall('How to print a day sheet', 'client', label);
+    await logCall('Where is the invoice export?', 'client', label);
+    await logCall('Password reset for front desk', 'undetermined');
+    await waitForText(balanceRegion(), '2 points');
+
+    await page.getByLabel('Incident type').selectOption({ label });
+    await page.getByLabel('Fault').selectOption('client');
+    await waitForText(page.locator('.script-box'), 'After this call you will have 1 point left');
+    await page.getByLabel('Subject').fill('Scanner not detected');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const file = process.env.UPDATE_SCREENSHOT ? join(process.cwd(), '.github', 'console.png') : join(process.cwd(), 'test', 'browser', '.output', 'console.png');
+    mkdirSync(dirname(file), { recursive: true });
+    await page.screenshot({ path: file });
+  });
+});
+
+/** An incident type with a readable name (the factory's names are generated). */
+async function makeType(t: TestApp, code: string, name: string, points: number): Promise<void> {
+  const res = await request(t.http).post('/api/incident-types').set(t.admin.auth).send({ code, name, points });
+  if (res.status !== 201) throw new Error(`incident type: ${res.status} ${JSON.stringify(res.body)}`);
+}

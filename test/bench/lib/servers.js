@@ -21,9 +21,10 @@ const pointdesk = {
     const main = cfg.pointdeskMain ? path.resolve(cfg.pointdeskMain) : path.join(cfg.root, 'dist', 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} not found: run "npm run build" first (npm run bench does)`);
     const port = await freePort();
+    const profiling = cfg.pointdeskNodeArgs.some((a) => /^--(cpu|heap)-prof/.test(a));
     const proc = new ServerProcess('Pointdesk', main, {
       cwd: cfg.root,
-      nodeArgs: cfg.pointdeskNodeArgs,
+      nodeArgs: profiling ? ['--require', path.join(__dirname, 'clean-exit.js'), ...cfg.pointdeskNodeArgs] : cfg.pointdeskNodeArgs,
       env: {
         NODE_ENV: 'production',
         DATABASE_URL: db.url,

@@ -39,15 +39,27 @@ export class AccountsRepository {
     await em.update(AccountEntity, { id }, patch);
   }
 
-  /** Rebuilds an account's search terms. INSERT IGNORE: terms equal under the column's collation are one. */
-  async replaceTerms(em: EntityManager, accountId: number, terms: string[]): Promise<void> {
-    await em.delete(AccountSearchTermEntity, { accountId });
+  /**
+   * Adds search terms. INSERT IGNORE: terms equal under the column's
+   * collation are one row.
+   */
+  async insertTerms(em: EntityManager, accountId: number, terms: string[]): Promise<void> {
     for (let i = 0; i < terms.length; i += TERM_CHUNK) {
       await em.createQueryBuilder().insert().into(AccountSearchTermEntity)
         .values(terms.slice(i, i + TERM_CHUNK).map((term) => ({ accountId, term })))
         .orIgnore()
         .execute();
     }
+  }
+
+  /**
+   * Replaces an existing account's search terms. Only for accounts that have
+   * some: on InnoDB the range delete takes gap locks, which would make
+   * concurrent account creation deadlock.
+   */
+  async replaceTerms(em: EntityManager, accountId: number, terms: string[]): Promise<void> {
+    await em.delete(AccountSearchTermEntity, { accountId });
+    await this.insertTerms(em, accountId, terms);
   }
 
   findById(id: number, em?: EntityManager): Promise<AccountEntity | null> {

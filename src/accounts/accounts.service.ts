@@ -54,7 +54,7 @@ export class AccountsService {
       });
       const contacts: ContactEntity[] = [];
       for (const c of input.contacts ?? []) contacts.push(await this.insertContact(em, account.id, c));
-      await this.repo.replaceTerms(em, account.id, searchTermsFor(account.name, contacts));
+      await this.repo.insertTerms(em, account.id, searchTermsFor(account.name, contacts));
       await this.bank.openAccount(em, account.id);
       await this.audit.record(em, {
         actorId: actor.id, action: 'account.create', entityType: 'account', entityId: account.id,
@@ -106,9 +106,10 @@ export class AccountsService {
 
   async addContact(accountId: number, input: ContactInput, actor: Actor): Promise<ContactView> {
     return this.tx.run(undefined, async (em) => {
-      const account = await this.mustFind(em, accountId);
+      await this.mustFind(em, accountId);
       const contact = await this.insertContact(em, accountId, input);
-      await this.reindex(em, accountId, account.name);
+      // A new contact only adds terms; INSERT IGNORE skips the ones the account already has.
+      await this.repo.insertTerms(em, accountId, searchTermsFor('', [contact]));
       await this.audit.record(em, {
         actorId: actor.id, action: 'account.contact.add', entityType: 'account', entityId: accountId, after: contactView(contact),
       });

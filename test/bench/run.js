@@ -88,7 +88,7 @@ async function main() {
 
   // Every scenario (even the bare server's) needs the data Pointdesk seeds.
   const pd = await useServer('pointdesk');
-  log(`Seeding ${int(cfg.accounts)} accounts (${cfg.seedConcurrency} parallel requests) …`);
+  log(`Seeding ${int(cfg.accounts)} accounts (${Math.min(cfg.accountConcurrency, cfg.seedConcurrency)} parallel; grants ${cfg.seedConcurrency} parallel) …`);
   ctx.seed = await seed(new ApiClient(pd.url), ADMIN, cfg, log);
   const s = ctx.seed;
   log(`  seeded ${int(s.accountIds.length)} accounts / ${int(s.contacts)} contacts in ${s.accountSeconds.toFixed(1)} s ` +

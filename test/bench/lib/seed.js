@@ -22,7 +22,7 @@ async function seed(api, admin, cfg, log) {
   const step = Math.max(1, Math.round(cfg.accounts / 10));
   const accounts = await mapLimit(
     specs,
-    cfg.seedConcurrency,
+    Math.min(cfg.accountConcurrency, cfg.seedConcurrency),
     // Concurrent account creation can deadlock inside Pointdesk (its transaction is
     // rolled back and the call answers 500); such calls are retried and counted.
     (spec) => api.post('/api/accounts', spec, adminToken, { retry5xx: 50, kind: 'POST /api/accounts' }),

@@ -15,11 +15,9 @@ import { ConsolePointsController } from './controllers/points.controller';
 import { ConsolePolicyController } from './controllers/policy.controller';
 import { ConsoleTicketsController } from './controllers/tickets.controller';
 import { ConsoleUsersController } from './controllers/users.controller';
-import { ConsoleAuthGuard } from './session/console-auth.guard';
 import { ConsoleCookies } from './session/console-cookies';
 import { ConsoleCsrf } from './session/console-csrf';
 import { ConsoleSessionMiddleware } from './session/console-session.middleware';
-import { CsrfGuard } from './session/csrf.guard';
 import { TicketPages } from './ticket-pages';
 
 const CONTROLLERS = [
@@ -42,7 +40,7 @@ const CONTROLLERS = [
 @Module({
   imports: [AuthModule, AccountsModule, PointBankModule, PolicyModule, IncidentTypesModule, TicketsModule, UsersModule],
   controllers: CONTROLLERS,
-  providers: [ConsoleCookies, ConsoleCsrf, ConsoleAuthGuard, CsrfGuard, AccountPages, TicketPages],
+  providers: [ConsoleCookies, ConsoleCsrf, AccountPages, TicketPages],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

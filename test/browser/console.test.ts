@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
-import { balanceOf, grant, makeAccount } from '../factories';
+import { balanceOf, grant, makeAccount, setPolicy } from '../factories';
 import { expectLedgerInvariants } from '../helpers/invariants';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import { ADMIN, startTestApp, TestApp } from '../helpers/test-app';
 import { describeInBrowser, launchChromium, logIn, makeUser, waitForText } from './browser';
 
 describeInBrowser('agent console in a browser', () => {
@@ -13,6 +13,8 @@ describeInBrowser('agent console in a browser', () => {
   let base: string;
   let context: BrowserContext;
   let page: Page;
+  /** Script errors and CSP violations seen by the page; any fails the test. */
+  let pageProblems: string[];
   let agent: { email: string; password: string; name: string };
   let manager: { email: string; password: string; name: string };
 
@@ -30,9 +32,16 @@ describeInBrowser('agent console in a browser', () => {
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
+    pageProblems = [];
+    page.on('pageerror', (err) => pageProblems.push(`page error: ${err.message}`));
+    // 4xx answers also log "Failed to load resource"; those are expected (422 forms, 403 pages).
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageProblems.push(`console: ${m.text()}`);
+    });
   });
   afterEach(async () => {
     await context.close();
+    expect(pageProblems).toEqual([]);
     await expectLedgerInvariants(t.dataSource);
   });
 
@@ -102,13 +111,14 @@ describeInBrowser('agent console in a browser', () => {
     await page.getByLabel('Subject').fill('How do I export invoices?');
     await page.getByLabel('Description').fill('Walked through the export menu.');
 
-    await page.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true; });
+    // Survives only if the page is not reloaded. (Strings, as the test tsconfig has no DOM types.)
+    await page.evaluate('window.notReloaded = true');
     await page.getByRole('button', { name: 'Log call' }).click();
     await waitForText(page.getByRole('status'), /Call PD-\d{6} logged — 2 points debited/);
     await waitForText(balanceRegion(), '3 points');
     const tickets = page.getByRole('region', { name: 'Recent tickets' });
     await waitForText(tickets, 'How do I export invoices?');
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate('window.notReloaded')).toBe(true);
     expect(await page.getByLabel('Subject').inputValue()).toBe(''); // a fresh form for the next call
     expect(await balanceOf(t, account.id)).toBe(3);
 
@@ -183,51 +193,126 @@ describeInBrowser('agent console in a browser', () => {
     expect(await page.getByLabel('Points').count()).toBe(0);
   });
 
+  it('lets a manager maintain incident types, with errors next to the field', async () => {
+    await logIn(page, base, manager);
+    await page.getByRole('link', { name: 'Incident types' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Incident types' }).waitFor();
+    const form = page.getByRole('region', { name: 'New incident type' });
+    await form.getByLabel('Name').fill('Data recovery');
+    await form.getByLabel('Code').fill('Data Recovery!');
+    await form.getByLabel('Points').fill('3');
+    await form.getByRole('button', { name: 'Create incident type' }).click();
+    await waitForText(page.locator('#new-type-code-error'), 'Code must be lowercase letters');
+
+    await form.getByLabel('Code').fill('data-recovery');
+    await form.getByRole('button', { name: 'Create incident type' }).click();
+    await waitForText(page.getByRole('status'), 'Incident type “Data recovery” created (3 points).');
+    const list = page.getByRole('region', { name: 'All incident types' });
+    await list.getByRole('button', { name: 'Deactivate Data recovery' }).click();
+    await waitForText(page.getByRole('status'), 'Incident type “Data recovery” deactivated.');
+
+    await list.getByRole('link', { name: 'Edit Data recovery' }).click();
+    await page.getByLabel('Points').fill('4');
+    await page.getByLabel('Active (can be chosen for new calls)').check();
+    await page.getByRole('button', { name: 'Save incident type' }).click();
+    await waitForText(page.getByRole('status'), 'Incident type “Data recovery” saved.');
+    await waitForText(list, '4 points');
+
+    // Policy and users are for admins only.
+    expect(await page.getByRole('link', { name: 'Policy' }).count()).toBe(0);
+    expect((await page.goto(`${base}/console/policy`))?.status()).toBe(403);
+  });
+
+  it('lets an admin edit the policy and create users', async () => {
+    await logIn(page, base, { email: ADMIN.email, password: ADMIN.password });
+    await page.getByRole('link', { name: 'Policy' }).click();
+    await page.getByLabel('Currency').fill('US');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await waitForText(page.locator('#policy-currency-error'), 'Currency must be a valid ISO4217 currency code');
+    await page.getByLabel('Currency').fill('EUR');
+    await page.getByLabel('Email').check();
+    await page.getByLabel('Charging starts on').fill('2999-01-01');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await waitForText(page.getByRole('status'), 'Policy saved');
+    const saved = await request(t.http).get('/api/policy').set(t.admin.auth);
+    expect(saved.body).toMatchObject({ currency: 'EUR', chargeableChannels: ['phone', 'email'], enforceFrom: '2999-01-01' });
+
+    // Shadow mode shows in the call script.
+    const account = await makeAccount(t);
+    await page.goto(`${base}/console/accounts/${account.id}`);
+    await page.getByLabel('Fault').selectOption('client');
+    await waitForText(page.locator('.script-box'), 'This call would cost 1 point — not charged yet (charging starts 2999-01-01).');
+    await setPolicy(t, { currency: 'USD', chargeableChannels: ['phone'], enforceFrom: null });
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    const form = page.getByRole('region', { name: 'New user' });
+    await form.getByLabel('Name').fill('Sam Support');
+    await form.getByLabel('Email').fill('sam.support@browser.test');
+    await form.getByLabel('Role').selectOption('agent');
+    await form.getByLabel('Password').fill('short');
+    await form.getByLabel('Password').evaluate((el) => el.removeAttribute('minlength'));
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await waitForText(page.locator('#user-password-error'), 'Password must be longer than or equal to 8 characters');
+    await form.getByLabel('Password').fill('a-long-enough-password');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await waitForText(page.getByRole('status'), 'User sam.support@browser.test created as agent.');
+    await waitForText(page.getByRole('region', { name: /All users/ }), 'Sam Support');
+  });
+
   it('fits a phone-sized screen without horizontal scrolling', async () => {
     const account = await makeAccount(t, { name: 'A company with a rather long name to wrap on small screens' });
     await logIn(page, base, manager);
     await page.setViewportSize({ width: 360, height: 740 });
     for (const path of ['/console', `/console/accounts/${account.id}`, '/console/incident-types']) {
       await page.goto(`${base}${path}`);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect({ path, overflow }).toEqual({ path, overflow: 0 });
     }
   });
 
   it('renders an account page worth a screenshot at 1280×800', async () => {
-    const account = await makeAccount(t, {
-      name: 'Harbourlight Dental Group', favoured: true, customerSince: '2011-04-01',
-      contacts: [
-        { name: 'Ruth Okafor', email: 'ruth.okafor@harbourlight.example', phone: '+1 555 0142' },
-        { name: 'Tom Brennan', email: 'it@harbourlight.example' },
-      ],
-    });
-    await grant(t, account.id, 4);
-    await makeType(t, 'manual-question', 'Answered by the manual', 1);
-    await logIn(page, base, agent);
-    await page.goto(`${base}/console/accounts/${account.id}`);
-    const logCall = async (subject: string, fault: string, typeLabel?: string) => {
-      if (typeLabel) await page.getByLabel('Incident type').selectOption({ label: typeLabel });
-      await page.getByLabel('Fault').selectOption(fault);
-      await page.getByLabel('Subject').fill(subject);
-      await page.getByRole('button', { name: 'Log call' }).click();
-      await waitForText(page.getByRole('region', { name: 'Recent tickets' }), subject);
-    };
-    const label = 'Answered by the manual (1 point)';
-    await logCall('Appointment reminders not sending', 'provider');
-    await logCall('How to print a day sheet', 'client', label);
-    await logCall('Where is the invoice export?', 'client', label);
-    await logCall('Password reset for front desk', 'undetermined');
-    await waitForText(balanceRegion(), '2 points');
+    // Low balance at 2 points, so the screenshot shows the bundle banner too.
+    await setPolicy(t, { lowBalanceThreshold: 2 });
+    try {
+      const account = await makeAccount(t, {
+        name: 'Harbourlight Dental Group', favoured: true, customerSince: '2011-04-01',
+        contacts: [
+          { name: 'Ruth Okafor', email: 'ruth.okafor@harbourlight.example', phone: '+1 555 0142' },
+          { name: 'Tom Brennan', email: 'it@harbourlight.example' },
+        ],
+      });
+      await grant(t, account.id, 4);
+      await makeType(t, 'manual-question', 'Answered by the manual', 1);
+      const manualQuestion = 'Answered by the manual (1 point)';
+      await logIn(page, base, agent);
+      await page.goto(`${base}/console/accounts/${account.id}`);
+      const logCall = async (subject: string, fault: string, typeLabel?: string) => {
+        await page.getByLabel('Incident type').selectOption(typeLabel ? { label: typeLabel } : '');
+        await page.getByLabel('Fault').selectOption(fault);
+        await page.getByLabel('Subject').fill(subject);
+        await page.getByRole('button', { name: 'Log call' }).click();
+        await waitForText(page.getByRole('region', { name: 'Recent tickets' }), subject);
+      };
+      await logCall('Appointment reminders not sending', 'provider');
+      await logCall('How to print a day sheet', 'client', manualQuestion);
+      await logCall('Where is the invoice export?', 'client', manualQuestion);
+      await logCall('Password reset for front desk', 'undetermined');
+      await waitForText(balanceRegion(), '2 points');
+      await waitForText(balanceRegion(), 'Balance is low — offer a bundle');
+      await page.getByText('Favoured', { exact: true }).waitFor();
 
-    await page.getByLabel('Incident type').selectOption({ label });
-    await page.getByLabel('Fault').selectOption('client');
-    await waitForText(page.locator('.script-box'), 'After this call you will have 1 point left');
-    await page.getByLabel('Subject').fill('Scanner not detected');
-    await page.evaluate(() => window.scrollTo(0, 0));
-    const file = process.env.UPDATE_SCREENSHOT ? join(process.cwd(), '.github', 'console.png') : join(process.cwd(), 'test', 'browser', '.output', 'console.png');
-    mkdirSync(dirname(file), { recursive: true });
-    await page.screenshot({ path: file });
+      await page.getByLabel('Incident type').selectOption({ label: manualQuestion });
+      await page.getByLabel('Fault').selectOption('client');
+      await waitForText(page.locator('.script-box'), 'After this call you will have 1 point left');
+      await page.getByLabel('Subject').fill('Scanner not detected');
+      await page.evaluate('window.scrollTo(0, 0)');
+      // The committed README image is refreshed only on request, so ordinary runs leave the tree clean.
+      const file = process.env.UPDATE_SCREENSHOT ? join(process.cwd(), '.github', 'console.png') : join(__dirname, '.output', 'console.png');
+      mkdirSync(dirname(file), { recursive: true });
+      await page.screenshot({ path: file });
+    } finally {
+      await setPolicy(t, { lowBalanceThreshold: 1 });
+    }
   });
 });
 

@@ -249,6 +249,60 @@ describe('accounts', () => {
     });
   });
 
+  describe('point bank history', () => {
+    const ENTRY_FIELDS = ['id', 'accountId', 'delta', 'balanceAfter', 'kind', 'reason', 'ticketId', 'purchaseId', 'letterId', 'actorId', 'createdAt'];
+
+    it('answers a grant with 201 and a LedgerEntry, and lists entries newest first with the balance and total', async () => {
+      const a = await makeAccount(t);
+      const g = await request(t.http).post(`/api/accounts/${a.id}/points/grants`).set(manager.auth).send({ points: 5, reason: 'Loyal since 2010' });
+      expect(g.status).toBe(201);
+      expect(Object.keys(g.body)).toEqual(expect.arrayContaining(ENTRY_FIELDS));
+      expect(g.body).toMatchObject({
+        id: expect.any(String), accountId: a.id, delta: 5, balanceAfter: 5, kind: 'grant', reason: 'Loyal since 2010',
+        ticketId: null, purchaseId: null, letterId: null, actorId: manager.id,
+      });
+      expect(g.body.createdAt).toMatch(ISO_TIME);
+      const adj = await request(t.http).post(`/api/accounts/${a.id}/points/adjustments`).set(manager.auth).send({ delta: -2, reason: 'Double grant' });
+      expect(adj.status).toBe(201);
+      expect(adj.body).toMatchObject({ accountId: a.id, delta: -2, balanceAfter: 3, kind: 'adjustment', reason: 'Double grant', actorId: manager.id });
+      const call = (await makeTicket(t, { accountId: a.id, fault: 'client' }, agent)).body;
+
+      const history = await request(t.http).get(`/api/accounts/${a.id}/points`).set(agent.auth);
+      expect(history.status).toBe(200);
+      expect(history.body.balance).toBe(2);
+      expect(history.body.total).toBe(3);
+      expect(history.body.items.map((e: { kind: string; delta: number; balanceAfter: number }) => [e.kind, e.delta, e.balanceAfter]))
+        .toEqual([['incident', -1, 2], ['adjustment', -2, 3], ['grant', 5, 5]]);
+      expect(history.body.items[0]).toMatchObject({ ticketId: call.id, actorId: agent.id });
+      expect(history.body.items[2]).toEqual(g.body);
+
+      const page = await request(t.http).get(`/api/accounts/${a.id}/points?limit=1&offset=1`).set(agent.auth);
+      expect(page.body).toMatchObject({ balance: 2, total: 3 });
+      expect(page.body.items).toEqual([history.body.items[1]]);
+    });
+
+    it('shows a client its own balance and history', async () => {
+      const a = await makeAccount(t);
+      await grant(t, a.id, 4);
+      const client = await t.user('client', a.id);
+      const res = await request(t.http).get(`/api/accounts/${a.id}/points`).set(client.auth);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ balance: 4, total: 1 });
+      expect(res.body.items[0]).toMatchObject({ kind: 'grant', delta: 4 });
+    });
+  });
+
+  it('refuses terms/accept on a closed account with 409', async () => {
+    const a = await makeAccount(t);
+    const client = await t.user('client', a.id);
+    await request(t.http).post(`/api/accounts/${a.id}/close`).set(manager.auth).send({ reason: 'Contract ended' }).expect(200);
+    await expectNothingWritten(t, async () => {
+      const res = await request(t.http).post(`/api/accounts/${a.id}/terms/accept`).set(client.auth);
+      expect(res.status).toBe(409);
+    });
+    expect((await get(a.id)).body.policyStatus).toBe('legacy');
+  });
+
   describe('audit trail', () => {
     it('records account create, update and close with actor, reason, before and after', async () => {
       const created = await request(t.http).post('/api/accounts').set(manager.auth).send({ name: 'Audited Ltd', favoured: false });

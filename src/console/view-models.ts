@@ -24,7 +24,6 @@ export function incidentTypeOptions(types: IncidentTypeView[], current: string |
   return types.map((t) => ({ value: t.id, label: `${t.name} (${points(t.points)})${t.active ? '' : ' — inactive'}`, selected: t.id === current }));
 }
 
-export const channelOptions = (current?: string) => options(CHANNELS, CHANNEL_LABELS, current);
 /** Agents log phone and email calls; portal tickets are opened by clients themselves. */
 export const callChannelOptions = (current?: string) => options(['phone', 'email'] as const, CHANNEL_LABELS, current);
 export const faultOptions = (current?: string) => options(FAULTS, FAULT_LABELS, current);

@@ -140,6 +140,16 @@ describeInBrowser('agent console in a browser', () => {
     await waitForText(page.getByRole('status'), 'resolved');
     await waitForText(page.getByRole('region', { name: 'Classify' }), 'only a manager can change its classification');
     expect(await page.getByRole('button', { name: 'Save classification' }).count()).toBe(0);
+
+    // A manager still can: the charge follows the new classification.
+    const ticketUrl = page.url();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await logIn(page, base, manager);
+    await page.goto(ticketUrl);
+    await page.getByLabel('Fault').selectOption('client');
+    await page.getByRole('button', { name: 'Save classification' }).click();
+    await waitForText(page.getByRole('status'), 'classified as Client caused: 2 points debited. Balance now 3 points.');
+    expect(await balanceOf(t, account.id)).toBe(3);
   });
 
   it('shows per-field errors without saving when the subject is missing', async () => {

@@ -37,4 +37,21 @@
   document.addEventListener('htmx:sendError', function () {
     show('The server could not be reached. Check the connection and try again; nothing was saved.');
   });
+
+  // A double click must not grant points twice: a plain form is sent once
+  // (htmx forms use hx-disabled-elt instead). Forms restored from the
+  // back/forward cache may be sent again.
+  document.addEventListener('submit', function (evt) {
+    var form = evt.target;
+    if (!(form instanceof HTMLFormElement) || form.hasAttribute('hx-post')) return;
+    if (form.dataset.sent) {
+      evt.preventDefault();
+      return;
+    }
+    form.dataset.sent = 'true';
+  });
+  window.addEventListener('pageshow', function (evt) {
+    if (!evt.persisted) return;
+    document.querySelectorAll('form[data-sent]').forEach(function (f) { delete f.dataset.sent; });
+  });
 })();

@@ -4,13 +4,12 @@ import {
   ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested,
 } from 'class-validator';
 import { BooleanQuery } from '../../common/http/boolean-query';
+import { IsCalendarDate, IsOptionalNotNull, IsOptionalOrNull, Trim } from '../../common/http/validation';
 import { PageQueryDto } from '../../common/http/page-query.dto';
-
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class ContactDto {
   @ApiProperty({ example: 'Jane Doe' })
-  @IsString() @Length(1, 200)
+  @Trim() @IsString() @Length(1, 200)
   name: string;
 
   @ApiProperty({ example: 'jane@acme.example' })
@@ -24,11 +23,11 @@ export class ContactDto {
 
 export class CreateAccountDto {
   @ApiProperty({ example: 'Acme Corp' })
-  @IsString() @Length(1, 200)
+  @Trim() @IsString() @Length(1, 200)
   name: string;
 
   @ApiPropertyOptional({ example: '2015-03-01' })
-  @IsOptional() @Matches(DATE, { message: 'customerSince must be a date YYYY-MM-DD' })
+  @IsOptionalOrNull() @IsCalendarDate()
   customerSince?: string;
 
   @ApiPropertyOptional()
@@ -42,21 +41,21 @@ export class CreateAccountDto {
 
 export class UpdateAccountDto {
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptionalNotNull() @Trim() @IsString() @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional() @Matches(DATE, { message: 'customerSince must be a date YYYY-MM-DD' })
-  customerSince?: string;
+  @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
+  @IsOptionalOrNull() @IsCalendarDate()
+  customerSince?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsBoolean()
+  @IsOptionalNotNull() @IsBoolean()
   favoured?: boolean;
 }
 
 export class CloseAccountDto {
   @ApiProperty({ minLength: 3, maxLength: 500 })
-  @IsString() @Length(3, 500)
+  @Trim() @IsString() @Length(3, 500)
   reason: string;
 }
 

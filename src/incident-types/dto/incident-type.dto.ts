@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsOptionalNotNull, Trim } from '../../common/http/validation';
 
 const CODE = /^[a-z0-9][a-z0-9_-]*$/;
 const CODE_MSG = 'code must be lowercase letters, digits, "-" or "_"';
@@ -10,7 +11,7 @@ export class CreateIncidentTypeDto {
   code: string;
 
   @ApiProperty({ example: 'How-to question answered by the manual' })
-  @IsString() @Length(1, 200)
+  @Trim() @IsString() @Length(1, 200)
   name: string;
 
   @ApiProperty({ minimum: 0, maximum: 100 })
@@ -20,18 +21,18 @@ export class CreateIncidentTypeDto {
 
 export class UpdateIncidentTypeDto {
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @Length(1, 50) @Matches(CODE, { message: CODE_MSG })
+  @IsOptionalNotNull() @IsString() @Length(1, 50) @Matches(CODE, { message: CODE_MSG })
   code?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptionalNotNull() @Trim() @IsString() @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100 })
-  @IsOptional() @IsInt() @Min(0) @Max(100)
+  @IsOptionalNotNull() @IsInt() @Min(0) @Max(100)
   points?: number;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsBoolean()
+  @IsOptionalNotNull() @IsBoolean()
   active?: boolean;
 }

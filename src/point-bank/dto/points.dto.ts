@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, Min, NotEquals } from 'class-validator';
+import { Trim } from '../../common/http/validation';
 
 export class GrantPointsDto {
   @ApiProperty({ minimum: 1, maximum: 10000 })
@@ -7,7 +8,7 @@ export class GrantPointsDto {
   points: number;
 
   @ApiProperty({ minLength: 3, maxLength: 500, example: 'Long-standing customer since 2012' })
-  @IsString() @Length(3, 500)
+  @Trim() @IsString() @Length(3, 500)
   reason: string;
 }
 
@@ -17,6 +18,6 @@ export class AdjustPointsDto {
   delta: number;
 
   @ApiProperty({ minLength: 3, maxLength: 500 })
-  @IsString() @Length(3, 500)
+  @Trim() @IsString() @Length(3, 500)
   reason: string;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsOptionalNotNull, IsOptionalOrNull, Trim } from '../../common/http/validation';
 import { PageQueryDto } from '../../common/http/page-query.dto';
 import { Channel, CHANNELS } from '../../policy/policy.types';
 import { Fault, FAULTS, Priority, PRIORITIES } from '../ticket.entity';
@@ -11,7 +12,7 @@ export class CreateTicketDto {
   @ApiProperty({ enum: CHANNELS, description: 'Always portal for a client' }) @IsIn(CHANNELS)
   channel: Channel;
 
-  @ApiProperty({ example: 'Cannot print invoices' }) @IsString() @Length(1, 200)
+  @ApiProperty({ example: 'Cannot print invoices' }) @Trim() @IsString() @Length(1, 200)
   subject: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10000)
@@ -36,7 +37,7 @@ export class ClassifyTicketDto {
 }
 
 export class ResolveTicketDto {
-  @ApiProperty({ example: 'Walked the client through the export settings' }) @IsString() @Length(1, 10000)
+  @ApiProperty({ example: 'Walked the client through the export settings' }) @Trim() @IsString() @Length(1, 10000)
   resolution: string;
 
   @ApiPropertyOptional({ enum: FAULTS }) @IsOptional() @IsIn(FAULTS)
@@ -47,20 +48,20 @@ export class ResolveTicketDto {
 }
 
 export class UpdateTicketDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional() @IsOptionalNotNull() @Trim() @IsString() @Length(1, 200)
   subject?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10000)
-  description?: string;
+  @ApiPropertyOptional({ nullable: true }) @IsOptionalOrNull() @IsString() @MaxLength(10000)
+  description?: string | null;
 
-  @ApiPropertyOptional({ enum: PRIORITIES }) @IsOptional() @IsIn(PRIORITIES)
+  @ApiPropertyOptional({ enum: PRIORITIES }) @IsOptionalNotNull() @IsIn(PRIORITIES)
   priority?: Priority;
 
-  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS)
+  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptionalNotNull() @IsIn(CHANNELS)
   channel?: Channel;
 
   @ApiPropertyOptional({ nullable: true, description: 'null removes the incident type' })
-  @ValidateIf((o: UpdateTicketDto) => o.incidentTypeId !== null) @IsOptional() @IsString() @MaxLength(20)
+  @IsOptionalOrNull() @IsString() @MaxLength(20)
   incidentTypeId?: string | null;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { ROLES, Role } from '../../auth/actor';
+import { Trim } from '../../common/http/validation';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'sam@example.com' })
@@ -8,7 +9,7 @@ export class CreateUserDto {
   email: string;
 
   @ApiProperty({ example: 'Sam Agent' })
-  @IsString() @Length(1, 200)
+  @Trim() @IsString() @Length(1, 200)
   name: string;
 
   @ApiProperty({ enum: ROLES })

@@ -1,35 +1,16 @@
 /*
- * PENDING — fails against src as of this commit; rename to .test.ts once fixed.
- *
  * Nulls for required (NOT NULL) fields on PATCH endpoints, impossible
  * calendar dates and blank names reach the database or the service and come
  * back as 500 (or are stored). PRODUCT.md rule 7 / API.md Conventions:
  * "validation errors are 400 and message names each bad field ... Never 500
  * for bad input".
- *
- * Cause: the DTOs use @IsOptional(), which in class-validator skips every
- * other rule when the value is null *or* undefined, so `{"name": null}` is
- * valid; the services then do `patch.name.trim()` (TypeError) or write NULL
- * into a NOT NULL column (QueryFailedError) → 500. The date regex accepts
- * 2023-02-30: MariaDB refuses it (500), SQLite stores it (201/200).
- *
- * Observed (SQLite / MariaDB): every `null` case → 500 / 500; impossible
- * dates → 201|200 (stored) / 500; blank name → 201|200 (stored "") on both.
- *
- * Suggested fix: for non-nullable optional fields replace @IsOptional() with
- * @ValidateIf((_, v) => v !== undefined) (or a small `@IsOptionalNotNull()`
- * helper in src/common/http) so null is validated and refused; validate
- * dates with a real calendar check (e.g. @IsISO8601({ strict: true }) plus
- * the YYYY-MM-DD regex, or a custom IsCalendarDate); trim before Length on
- * names (@Transform(({ value }) => typeof value === 'string' ? value.trim() : value)
- * then @IsNotEmpty()).
  */
 import request from 'supertest';
-import { makeAccount, makeIncidentType, makeTicket } from '../../factories';
-import { expectNothingWritten, messageOf } from '../../factories/db';
-import { startTestApp, TestApp } from '../../helpers/test-app';
+import { makeAccount, makeIncidentType, makeTicket } from '../factories';
+import { expectNothingWritten, messageOf } from '../factories/db';
+import { startTestApp, TestApp } from '../helpers/test-app';
 
-describe('pending: nulls, impossible dates and blank names are 400, never 500', () => {
+describe('nulls, impossible dates and blank names are 400, never 500', () => {
   let t: TestApp;
   let acc: { id: string };
   let typeId: string;

@@ -1,0 +1,33 @@
+import { Transform } from 'class-transformer';
+import { registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
+
+/**
+ * Optional, but not nullable: the field may be left out, while `null` is
+ * validated (and refused) like any other wrong value. class-validator's
+ * @IsOptional() would let null through to a NOT NULL column.
+ */
+export const IsOptionalNotNull = () => ValidateIf((_: object, value: unknown) => value !== undefined);
+
+/** Optional and nullable: left out or null skips the other rules (null then clears the value). */
+export const IsOptionalOrNull = () => ValidateIf((_: object, value: unknown) => value !== undefined && value !== null);
+
+/** Trims surrounding whitespace from strings, so "   " fails a minimum length. */
+export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+/** A real calendar date written YYYY-MM-DD (2023-02-30 is refused). */
+export function IsCalendarDate(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: object.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a real date written YYYY-MM-DD`, ...options },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+          const d = new Date(`${value}T00:00:00Z`);
+          return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+        },
+      },
+    });
+}

@@ -25,9 +25,12 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const retryAfter = err instanceof DomainError ? err.details?.retryAfter : undefined;
     if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
-    const page = /^\/(console|portal)(\/|$)/.test(req.path) && !req.headers['hx-request'] && req.accepts(['html', 'json']) === 'html';
-    if (page) {
-      res.status(body.statusCode).render('error', { layout: 'layouts/main', title: body.error, status: body.statusCode, message: body.message });
+    const area = /^\/(console|portal)(\/|$)/.exec(req.path)?.[1];
+    if (area && !req.headers['hx-request'] && req.accepts(['html', 'json']) === 'html') {
+      res.status(body.statusCode).render('error', {
+        layout: 'layouts/main', title: body.error, status: body.statusCode, message: body.message,
+        home: { href: `/${area}`, label: area === 'portal' ? 'Back to the portal' : 'Back to the console' },
+      });
       return;
     }
     res.status(body.statusCode).json({ ...body, requestId: req.id });

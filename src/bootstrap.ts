@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { runMigrations } from './common/database/migrate';
 import { GlobalExceptionFilter } from './common/http/exception.filter';
+import { RejectPrototypeKeysPipe } from './common/http/reject-prototype-keys.pipe';
 import { AppConfig } from './config/app-config';
 import { configureViews } from './console/views.setup';
 import { UsersService } from './users/users.service';
@@ -48,6 +49,7 @@ export async function createApp(config: AppConfig, opts: { quiet?: boolean } = {
   );
   app.use(cookieParser());
   app.useGlobalPipes(
+    new RejectPrototypeKeysPipe(),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
   app.useGlobalFilters(new GlobalExceptionFilter());

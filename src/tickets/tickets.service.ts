@@ -120,6 +120,13 @@ export class TicketsService {
       });
       const effect = await this.apply(em, row, 0, intent, policy, actor);
       if (effect.kind !== expected.kind) await this.repo.update(em, row.id, effectColumns(effect));
+      // A call that is charged (or earns a bonus) as it is logged changes points or money: audited like a reclassification.
+      if (effect.kind !== 'none' || effect.bonusPoints > 0) {
+        await this.audit.record(em, {
+          actorId: actor.id, action: 'ticket.charge', entityType: 'ticket', entityId: row.id,
+          after: { ...cls, incidentTypeId: idString(cls.incidentTypeId), charge: effect },
+        });
+      }
       return { ...row, ...effectColumns(effect) };
     });
     this.logger.log(`ticket created id=${ticket.id} account=${ticket.accountId} charge=${ticket.chargeKind}:${ticket.chargePoints}`);

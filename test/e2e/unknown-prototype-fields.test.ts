@@ -1,7 +1,4 @@
 /*
- * PENDING — fails against src as of this commit; rename to .test.ts once fixed.
- * Low priority.
- *
  * API.md Conventions: "Unknown body fields → 400." A body with the keys
  * `constructor` or `__proto__` is accepted (201) and the keys silently
  * dropped, while any other unknown key is refused with "property x should
@@ -17,10 +14,10 @@
  * ValidationPipe setup in src/bootstrap.ts.
  */
 import request from 'supertest';
-import { expectNothingWritten, messageOf } from '../../factories/db';
-import { startTestApp, TestApp } from '../../helpers/test-app';
+import { expectNothingWritten, messageOf } from '../factories/db';
+import { startTestApp, TestApp } from '../helpers/test-app';
 
-describe('pending: prototype-named unknown fields are refused like any other', () => {
+describe('prototype-named unknown fields are refused like any other', () => {
   let t: TestApp;
   beforeAll(async () => { t = await startTestApp(); });
   afterAll(async () => { await t.close(); });

@@ -1,31 +1,17 @@
 /*
- * PENDING — fails against src as of this commit; rename to .test.ts once fixed.
- *
  * PRODUCT.md rule 4: "Every staff action that changes money, points, policy
  * or letters is written to the audit log with who, when and why."
  * Logging a client-caused phone call debits points (or bills a fee) at once,
  * but only a later *re*classification is audited: a call logged already
  * classified leaves no audit row, so the audit trail of a ticket does not
  * explain its first charge.
- *
- * Observed: GET /api/audit?entityType=ticket&entityId=<id> → { items: [], total: 0 }
- * after POST /api/tickets {fault: "client"} debited 2 points.
- *
- * Cause: src/tickets/tickets.service.ts create() applies the effect
- * (applyEffect) but, unlike reclassify(), records no audit row.
- *
- * Suggested fix: in create(), when the applied effect is not NO_EFFECT (or
- * always), record { action: 'ticket.create' (or 'ticket.charge'),
- * entityType: 'ticket', entityId, actorId, after: { channel, fault,
- * incidentTypeId, charge } } with this.audit.record(em, …) inside the same
- * transaction.
  */
 import request from 'supertest';
-import { grant, makeAccount, makeIncidentType } from '../../factories';
-import { auditOf } from '../../factories/db';
-import { startTestApp, TestApp } from '../../helpers/test-app';
+import { grant, makeAccount, makeIncidentType } from '../factories';
+import { auditOf } from '../factories/db';
+import { startTestApp, TestApp } from '../helpers/test-app';
 
-describe('pending: a call charged when it is logged is audited', () => {
+describe('a call charged when it is logged is audited', () => {
   let t: TestApp;
   beforeAll(async () => { t = await startTestApp(); });
   afterAll(async () => { await t.close(); });

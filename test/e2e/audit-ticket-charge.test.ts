@@ -2,9 +2,7 @@
  * PRODUCT.md rule 4: "Every staff action that changes money, points, policy
  * or letters is written to the audit log with who, when and why."
  * Logging a client-caused phone call debits points (or bills a fee) at once,
- * but only a later *re*classification is audited: a call logged already
- * classified leaves no audit row, so the audit trail of a ticket does not
- * explain its first charge.
+ * so the call's first charge is audited, not only later reclassifications.
  */
 import request from 'supertest';
 import { grant, makeAccount, makeIncidentType } from '../factories';

@@ -1,17 +1,7 @@
 /*
- * API.md Conventions: "Unknown body fields → 400." A body with the keys
- * `constructor` or `__proto__` is accepted (201) and the keys silently
- * dropped, while any other unknown key is refused with "property x should
- * not exist". Nothing is polluted (class-transformer skips these keys), but
- * the contract is not kept.
- *
- * Cause: class-transformer's plainToInstance never copies `__proto__` /
- * `constructor`, so the ValidationPipe's forbidNonWhitelisted never sees them.
- *
- * Suggested fix: a small global pipe or middleware on JSON bodies that
- * refuses own keys named `__proto__`, `constructor` or `prototype` (at any
- * depth) with a 400 naming the key, e.g. in src/common/http next to the
- * ValidationPipe setup in src/bootstrap.ts.
+ * API.md Conventions: "Unknown body fields → 400." class-transformer never
+ * copies keys named `__proto__` or `constructor`, so without a dedicated check
+ * they would be dropped silently instead of refused like any other unknown key.
  */
 import request from 'supertest';
 import { expectNothingWritten, messageOf } from '../factories/db';

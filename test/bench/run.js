@@ -88,14 +88,14 @@ async function main() {
 
   // Every scenario (even the bare server's) needs the data Pointdesk seeds.
   const pd = await useServer('pointdesk');
-  log(`Seeding ${int(cfg.accounts)} accounts (${Math.min(cfg.accountConcurrency, cfg.seedConcurrency)} parallel; grants ${cfg.seedConcurrency} parallel) …`);
+  log(`Seeding ${int(cfg.accounts)} accounts (${cfg.seedConcurrency} parallel requests) …`);
   ctx.seed = await seed(new ApiClient(pd.url), ADMIN, cfg, log);
   const s = ctx.seed;
   log(`  seeded ${int(s.accountIds.length)} accounts / ${int(s.contacts)} contacts in ${s.accountSeconds.toFixed(1)} s ` +
     `(${int(s.accountIds.length / s.accountSeconds)} accounts/s), ${int(s.fundedIds.length)} grants in ${s.grantSeconds.toFixed(1)} s; ` +
     `total ${s.seconds.toFixed(1)} s`);
   for (const [kind, n] of Object.entries(s.retried)) {
-    log(`  note: ${int(n)} × ${kind} answered 500 (a deadlock in Pointdesk, rolled back) and was retried`);
+    log(`  note: ${int(n)} × ${kind} answered 500 (e.g. a deadlock in Pointdesk, rolled back) and was retried`);
   }
   log();
 
@@ -143,6 +143,8 @@ main()
   .then(() => cleanup())
   .then(() => process.exit(0))
   .catch(async (err) => {
+    // After Ctrl-C the servers are being stopped under main's feet: its errors are expected, the signal handler exits.
+    if (interrupted) return;
     process.stderr.write(`\nbench failed: ${err && err.stack ? err.stack : err}\n`);
     if (ctx.current) process.stderr.write(`\nLast output of ${SERVERS[ctx.current.name].name}:\n${ctx.current.proc.output()}\n`);
     await cleanup();

@@ -42,15 +42,8 @@ module.exports = Object.freeze({
   /** The first N accounts get a large balance; ticket load picks among them so every call debits points. */
   fundedAccounts: int('BENCH_FUNDED_ACCOUNTS', 1000),
   fundedPoints: 10000,
-  /** Parallel requests while seeding (grants, and accounts up to accountConcurrency). */
+  /** Parallel requests while seeding (accounts and grants). */
   seedConcurrency: int('BENCH_SEED_CONCURRENCY', 16),
-  /**
-   * Parallel POST /api/accounts while seeding. Concurrent account creation
-   * deadlocks inside Pointdesk (gap locks of the search-term DELETE + INSERT),
-   * so more parallelism only buys more retries: measured on 2 cores,
-   * 1 → 57/s, 4 → 54–71/s, 8 → 40/s, 16 → 25/s accounts created.
-   */
-  accountConcurrency: int('BENCH_ACCOUNT_CONCURRENCY', 4),
   /** Pointdesk's default DB_POOL_SIZE; the bare server uses the same. */
   poolSize: 20,
   /**

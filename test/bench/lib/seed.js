@@ -22,9 +22,10 @@ async function seed(api, admin, cfg, log) {
   const step = Math.max(1, Math.round(cfg.accounts / 10));
   const accounts = await mapLimit(
     specs,
-    Math.min(cfg.accountConcurrency, cfg.seedConcurrency),
-    // Concurrent account creation can deadlock inside Pointdesk (its transaction is
-    // rolled back and the call answers 500); such calls are retried and counted.
+    cfg.seedConcurrency,
+    // Safety net: before 033b841 concurrent account creation deadlocked inside
+    // Pointdesk (transaction rolled back, 500). Such calls are retried and the
+    // summary counts them, so a regression shows up without failing the bench.
     (spec) => api.post('/api/accounts', spec, adminToken, { retry5xx: 50, kind: 'POST /api/accounts' }),
     (done, total) => { if (done % step === 0 || done === total) log(`  accounts ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`); },
   );

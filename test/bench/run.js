@@ -82,7 +82,8 @@ async function main() {
   await ctx.db.create();
   log('Pointdesk bench');
   log(`  node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, MariaDB ${ctx.db.version}`);
-  log(`  scratch database ${ctx.db.name}; Pointdesk LOG_LEVEL=${cfg.logLevel} (no per-request access log), pool ${cfg.poolSize}, scheduler off`);
+  const accessLog = ['info', 'debug', 'trace'].includes(cfg.logLevel) ? 'per-request access log on' : 'no per-request access log';
+  log(`  scratch database ${ctx.db.name}; Pointdesk LOG_LEVEL=${cfg.logLevel} (${accessLog}), pool ${cfg.poolSize}, scheduler off`);
   log(`  load: autocannon, ${cfg.connections} connections, ${cfg.warmup} s warm-up + ${cfg.duration} s measured per scenario`);
   log();
 

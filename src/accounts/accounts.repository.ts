@@ -4,6 +4,7 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { AccountSearchTermEntity } from './account-search-term.entity';
 import { AccountEntity, AccountStatus } from './account.entity';
 import { ContactEntity } from './contact.entity';
+import { select } from '../common/database/sql';
 import { likePrefix } from './search-terms';
 
 export interface AccountSearch {
@@ -64,6 +65,12 @@ export class AccountsRepository {
 
   findById(id: number, em?: EntityManager): Promise<AccountEntity | null> {
     return (em ?? this.accounts.manager).findOne(AccountEntity, { where: { id } });
+  }
+
+  /** The account's status, read on every logged call: hand-written (see common/database/sql.ts). */
+  async findStatus(em: EntityManager, id: number): Promise<AccountStatus | null> {
+    const [row] = await select<{ status: AccountStatus }>(em, 'SELECT status FROM accounts WHERE id = ?', [id]);
+    return row ? row.status : null;
   }
 
   async exists(id: number): Promise<boolean> {

@@ -157,9 +157,9 @@ export class AccountsService {
    * a call): the account must exist, be visible to the actor, and be open.
    */
   async assertOpen(em: EntityManager, actor: Actor, id: number): Promise<void> {
-    const account = canSeeAccount(actor, id) ? await this.repo.findById(id, em) : null;
-    if (!account) throw new AccountError('NOT_FOUND', `account ${id} not found`);
-    if (account.status === 'closed') throw new AccountError('ACCOUNT_CLOSED', `account ${id} is closed`);
+    const status = canSeeAccount(actor, id) ? await this.repo.findStatus(em, id) : null;
+    if (!status) throw new AccountError('NOT_FOUND', `account ${id} not found`);
+    if (status === 'closed') throw new AccountError('ACCOUNT_CLOSED', `account ${id} is closed`);
   }
 
   private async views(accounts: AccountEntity[]): Promise<AccountView[]> {

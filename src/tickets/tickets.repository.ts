@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
+import { dbTime, execute } from '../common/database/sql';
 import { Fault, TicketEntity } from './ticket.entity';
 
 export interface TicketFilter {
@@ -15,9 +16,16 @@ export interface TicketFilter {
 export class TicketsRepository {
   constructor(@InjectRepository(TicketEntity) private readonly repo: Repository<TicketEntity>) {}
 
+  /** Runs for every logged call: hand-written (see common/database/sql.ts). */
   async insert(em: EntityManager, t: Omit<TicketEntity, 'id'>): Promise<TicketEntity> {
-    const r = await em.insert(TicketEntity, t);
-    return { ...t, id: Number(r.identifiers[0].id) };
+    const r = await execute(em,
+      'INSERT INTO tickets (account_id, channel, priority, subject, description, incident_type_id, fault, status, charge_kind, ' +
+        'charge_points, charge_fee_cents, bonus_points, charge_version, created_by_id, created_at, resolved_at, resolution) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [t.accountId, t.channel, t.priority, t.subject, t.description, t.incidentTypeId, t.fault, t.status, t.chargeKind,
+        t.chargePoints, t.chargeFeeCents, t.bonusPoints, t.chargeVersion, t.createdById, dbTime(em, t.createdAt),
+        t.resolvedAt && dbTime(em, t.resolvedAt), t.resolution]);
+    return { ...t, id: r.insertId };
   }
 
   findById(id: number, em?: EntityManager): Promise<TicketEntity | null> {

@@ -26,7 +26,8 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
       poolSize: db.poolSize,
       // Date-only columns (customer_since, enforce_from) come back as YYYY-MM-DD strings.
       dateStrings: ['DATE'],
-      extra: { connectionLimit: db.poolSize, enableKeepAlive: true },
+      // trace: false — mysql2 would otherwise capture a stack trace for every query.
+      extra: { connectionLimit: db.poolSize, enableKeepAlive: true, trace: false },
     };
   }
   if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });

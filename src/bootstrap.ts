@@ -47,7 +47,8 @@ export async function createApp(config: AppConfig, opts: { quiet?: boolean } = {
       },
     }),
   );
-  app.use(cookieParser());
+  // Only the console and the portal use cookies; the API authenticates with Bearer tokens.
+  app.use(['/console', '/portal'], cookieParser());
   app.useGlobalPipes(
     new RejectPrototypeKeysPipe(),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),

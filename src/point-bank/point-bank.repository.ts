@@ -16,25 +16,35 @@ export class PointBankRepository {
     await em.insert(PointBalanceEntity, { accountId, balance: 0, updatedAt: new Date() });
   }
 
-  // The four statements below run for every charged call: hand-written (see common/database/sql.ts).
+  // The statements below run for every charged call: hand-written (see common/database/sql.ts).
 
-  /** Guarded debit: succeeds only when the balance covers it, so concurrent debits cannot overdraw. */
-  async decrementIfAvailable(em: EntityManager, accountId: number, points: number): Promise<boolean> {
-    const r = await execute(em, 'UPDATE point_balances SET balance = balance - ?, updated_at = ? WHERE account_id = ? AND balance >= ?',
-      [points, dbTime(em, new Date()), accountId, points]);
-    return r.affected === 1;
+  /** Guarded debit: succeeds only when the balance covers it, so concurrent debits cannot overdraw. Returns the new balance, or null. */
+  decrementIfAvailable(em: EntityManager, accountId: number, points: number): Promise<number | null> {
+    return this.changeBalance(em, -points, 'account_id = ? AND balance >= ?', [accountId, points]);
   }
 
-  async increment(em: EntityManager, accountId: number, points: number): Promise<boolean> {
-    const r = await execute(em, 'UPDATE point_balances SET balance = balance + ?, updated_at = ? WHERE account_id = ?',
-      [points, dbTime(em, new Date()), accountId]);
-    return r.affected === 1;
+  /** Adds points; returns the new balance, or null for an unknown account. */
+  increment(em: EntityManager, accountId: number, points: number): Promise<number | null> {
+    return this.changeBalance(em, points, 'account_id = ?', [accountId]);
   }
 
-  /** Inside the transaction that just changed it, the row is locked by us: this is our own new balance. */
-  async balanceWithin(em: EntityManager, accountId: number): Promise<number> {
-    const [row] = await select<{ balance: number }>(em, 'SELECT balance FROM point_balances WHERE account_id = ?', [accountId]);
-    return Number(row.balance);
+  /**
+   * One UPDATE that also returns the new balance, saving a SELECT per charge.
+   * SQLite has UPDATE … RETURNING; MySQL has not, but LAST_INSERT_ID(expr)
+   * hands an expression's value back in the statement's OK packet (MySQL's
+   * documented idiom for counters; MariaDB too). The row stays locked until
+   * commit, so the value is this transaction's own.
+   */
+  private async changeBalance(em: EntityManager, delta: number, where: string, params: unknown[]): Promise<number | null> {
+    const now = dbTime(em, new Date());
+    if (em.connection.options.type === 'better-sqlite3') {
+      const rows = await select<{ balance: number }>(em,
+        `UPDATE point_balances SET balance = balance + ?, updated_at = ? WHERE ${where} RETURNING balance`, [delta, now, ...params]);
+      return rows.length ? Number(rows[0].balance) : null;
+    }
+    const r = await execute(em,
+      `UPDATE point_balances SET balance = LAST_INSERT_ID(balance + ?), updated_at = ? WHERE ${where}`, [delta, now, ...params]);
+    return r.affected === 1 ? r.insertId : null;
   }
 
   async appendEntry(em: EntityManager, e: Omit<LedgerEntryEntity, 'id'>): Promise<LedgerEntryEntity> {

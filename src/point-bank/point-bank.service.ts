@@ -67,10 +67,9 @@ export class PointBankService {
   /** Adds points; never fails for a known account. */
   credit(cmd: EntryCommand, outer?: EntityManager): Promise<LedgerEntryView> {
     return this.tx.run(outer, async (em) => {
-      if (!(await this.repo.increment(em, cmd.accountId, cmd.points))) {
-        throw new PointBankError('NOT_FOUND', `account ${cmd.accountId} not found`);
-      }
-      return this.append(em, cmd, cmd.points);
+      const balance = await this.repo.increment(em, cmd.accountId, cmd.points);
+      if (balance === null) throw new PointBankError('NOT_FOUND', `account ${cmd.accountId} not found`);
+      return this.append(em, cmd, cmd.points, balance);
     });
   }
 
@@ -87,8 +86,8 @@ export class PointBankService {
 
   /** Removes points when the balance covers them; returns null (and changes nothing) when it does not. */
   async tryDebit(cmd: EntryCommand, em: EntityManager): Promise<LedgerEntryView | null> {
-    if (!(await this.repo.decrementIfAvailable(em, cmd.accountId, cmd.points))) return null;
-    return this.append(em, cmd, -cmd.points);
+    const balance = await this.repo.decrementIfAvailable(em, cmd.accountId, cmd.points);
+    return balance === null ? null : this.append(em, cmd, -cmd.points, balance);
   }
 
   /** A manager's grant of free points; audited with the reason. */
@@ -155,8 +154,7 @@ export class PointBankService {
     return this.debit(cmd, em);
   }
 
-  private async append(em: EntityManager, cmd: EntryCommand, delta: number): Promise<LedgerEntryView> {
-    const balanceAfter = await this.repo.balanceWithin(em, cmd.accountId);
+  private async append(em: EntityManager, cmd: EntryCommand, delta: number, balanceAfter: number): Promise<LedgerEntryView> {
     const entry = await this.repo.appendEntry(em, {
       accountId: cmd.accountId, delta, balanceAfter, kind: cmd.kind, reason: cmd.reason,
       ticketId: cmd.ticketId ?? null, purchaseId: cmd.purchaseId ?? null, letterId: cmd.letterId ?? null,

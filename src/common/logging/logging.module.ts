@@ -16,7 +16,10 @@ export function loggingModule(config: AppConfig) {
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       // Health probes and static assets would drown the log.
-      autoLogging: { ignore: (req) => req.url === '/health' || !!req.url?.startsWith('/console/assets/') },
+      // Access lines are info-level: above that, skip the per-request bookkeeping altogether.
+      autoLogging: ['info', 'debug', 'trace'].includes(config.logLevel)
+        ? { ignore: (req) => req.url === '/health' || !!req.url?.startsWith('/console/assets/') }
+        : false,
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -163,8 +163,6 @@ export class TicketsService {
   }
 
   async resolve(actor: Actor, id: number, resolution: string, fault?: Fault, incidentTypeId?: number): Promise<TicketView> {
-    const current = await this.visible(actor, id);
-    if (current.status === 'resolved') throw new TicketError('CONFLICT', `ticket ${id} is already resolved`);
     return this.reclassify(
       actor, id,
       (t) => ({ ...classificationOf(t), fault: fault ?? t.fault, incidentTypeId: incidentTypeId ?? t.incidentTypeId }),
@@ -208,6 +206,8 @@ export class TicketsService {
   ): Promise<TicketEntity> {
     const t = await this.repo.findById(id, em);
     if (!t) throw new TicketError('NOT_FOUND', `ticket ${id} not found`);
+    // Checked here, on the claimed ticket, so two agents resolving at once cannot both succeed.
+    if (fields.status === 'resolved' && t.status === 'resolved') throw new TicketError('CONFLICT', `ticket ${id} is already resolved`);
     if (t.status === 'resolved' && !hasStaffRole(actor, 'manager')) {
       throw new TicketError('RESOLVED_MANAGER_ONLY', `ticket ${id} is resolved: only a manager can change its classification`);
     }

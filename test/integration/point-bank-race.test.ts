@@ -95,4 +95,18 @@ describe(`parallel debits never overdraw (${onMariaDb() ? 'MariaDB' : 'SQLite'})
     expect(Number(refunds[0].n)).toBe(1);
     await expectLedgerInvariants(t.dataSource);
   });
+
+  it('two agents resolving one ticket at once: one succeeds, the other is told it is already resolved', async () => {
+    const accountId = await newAccount(0);
+    const agent = await t.user('agent');
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` };
+    const created = await fetch(`${base}/api/tickets`, {
+      method: 'POST', headers, body: JSON.stringify({ accountId, channel: 'email', subject: 'Resolve race' }),
+    }).then((r) => r.json() as Promise<{ id: string }>);
+    const statuses = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+      fetch(`${base}/api/tickets/${created.id}/resolve`, { method: 'POST', headers, body: JSON.stringify({ resolution: `Answer ${i}` }) })
+        .then((r) => r.status)));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(5);
+  });
 });

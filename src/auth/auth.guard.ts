@@ -25,7 +25,7 @@ export class ApiAuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<Request & { actor?: unknown }>();
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const actor = this.tokens.verify(token);
+    const actor = this.tokens.verify(token, 'api')?.actor;
     if (!actor) throw new AuthError('UNAUTHORIZED', 'Missing or invalid access token');
     req.actor = actor;
     const rule = this.reflector.getAllAndOverride<RoleRule>(ROLES_KEY, targets);

@@ -11,4 +11,6 @@ export class UserEntity {
   @Column({ name: 'password_hash', type: 'varchar' }) passwordHash: string;
   @Column({ type: 'boolean' }) active: boolean;
   @Column({ name: 'created_at', type: 'datetime' }) createdAt: Date;
+  /** Console sessions issued before this are void (logout). */
+  @Column({ name: 'sessions_revoked_at', type: 'datetime', nullable: true }) sessionsRevokedAt: Date | null;
 }

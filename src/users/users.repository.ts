@@ -23,6 +23,10 @@ export class UsersRepository {
     return this.repo.findAndCount({ order: { id: 'ASC' }, take: limit, skip: offset });
   }
 
+  async update(em: EntityManager, id: number, patch: Partial<UserEntity>): Promise<void> {
+    await em.update(UserEntity, { id }, patch);
+  }
+
   async insert(em: EntityManager, user: Omit<UserEntity, 'id'>): Promise<UserEntity> {
     const r = await em.insert(UserEntity, user);
     return { ...user, id: Number(r.identifiers[0].id) };

@@ -61,7 +61,7 @@ export class UsersService {
       const user = await this.tx.run(undefined, async (em) => {
         const u = await this.repo.insert(em, {
           email: input.email.toLowerCase(), name: input.name, role: input.role, accountId,
-          passwordHash, active: true, createdAt: new Date(),
+          passwordHash, active: true, createdAt: new Date(), sessionsRevokedAt: null,
         });
         await this.audit.record(em, {
           actorId, action: 'user.create', entityType: 'user', entityId: u.id,
@@ -86,6 +86,16 @@ export class UsersService {
     const u = await this.repo.findById(id);
     if (!u) throw new UserError('NOT_FOUND', `user ${id} not found`);
     return UsersService.view(u);
+  }
+
+  /** Ends every console session the user has open (logging out). */
+  async revokeSessions(id: number): Promise<void> {
+    await this.tx.run(undefined, (em) => this.repo.update(em, id, { sessionsRevokedAt: new Date() }));
+  }
+
+  /** For login and session checks only: the stored user with its password hash and session state. */
+  findForSession(id: number): Promise<UserEntity | null> {
+    return this.repo.findById(id);
   }
 
   /** For login only: the stored user with its password hash. */

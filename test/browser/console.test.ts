@@ -75,6 +75,24 @@ describeInBrowser('agent console in a browser', () => {
     expect((await context.cookies()).some((c) => c.name === 'pd_console_session')).toBe(false);
   });
 
+  it('voids a session on logout, so a copied cookie no longer opens the console or the API', async () => {
+    await logIn(page, base, agent);
+    await waitForText(page.getByRole('status'), 'Signed in as Alex Agent');
+    const copied = (await context.cookies()).find((c) => c.name === 'pd_console_session')!;
+    const api = await fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${copied.value}` } });
+    expect(api.status).toBe(401);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await waitForText(page.getByRole('status'), 'You have logged out');
+
+    const other = await browser.newContext();
+    await other.addCookies([copied]);
+    const stolen = await other.newPage();
+    await stolen.goto(`${base}/console`);
+    await stolen.getByRole('heading', { name: 'Log in to the Pointdesk console' }).waitFor();
+    await other.close();
+  });
+
   it("finds an account as the agent types part of a contact's email", async () => {
     const account = await makeAccount(t, {
       name: 'Harbourlight Dental Group',

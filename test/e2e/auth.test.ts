@@ -85,7 +85,7 @@ describe('auth', () => {
 
     it('accepts a token signed with the server secret (so the forged ones below fail for the right reason)', async () => {
       const jwt = new JwtService({ secret: SESSION_SECRET });
-      const token = jwt.sign({ sub: agent.id, role: 'agent', acc: null });
+      const token = jwt.sign({ sub: agent.id, role: 'agent', acc: null, typ: 'api', iatMs: Date.now() });
       const res = await me(`Bearer ${token}`);
       expect(res.status).toBe(200);
       expect(res.body.id).toBe(agent.id);
@@ -93,7 +93,7 @@ describe('auth', () => {
 
     it('answers 401 for an expired token', async () => {
       const jwt = new JwtService({ secret: SESSION_SECRET });
-      const expired = jwt.sign({ sub: agent.id, role: 'agent', acc: null, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 60 });
+      const expired = jwt.sign({ sub: agent.id, role: 'agent', acc: null, typ: 'api', iatMs: Date.now(), iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 60 });
       expect((await me(`Bearer ${expired}`)).status).toBe(401);
     });
 
@@ -101,15 +101,17 @@ describe('auth', () => {
       const [header, payload, signature] = agent.token.split('.');
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
       const promoted = `${header}.${b64url({ ...claims, role: 'admin' })}.${signature}`;
-      const otherSecret = new JwtService({ secret: 'some-other-secret-0123456789abcdef' }).sign({ sub: t.admin.id, role: 'admin', acc: null });
+      const otherSecret = new JwtService({ secret: 'some-other-secret-0123456789abcdef' }).sign({ sub: t.admin.id, role: 'admin', acc: null, typ: 'api', iatMs: Date.now() });
       const unsigned = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub: t.admin.id, role: 'admin', acc: null })}.`;
-      const hs512 = new JwtService({ secret: SESSION_SECRET }).sign({ sub: t.admin.id, role: 'admin', acc: null }, { algorithm: 'HS512' });
-      const badRole = new JwtService({ secret: SESSION_SECRET }).sign({ sub: t.admin.id, role: 'superuser', acc: null });
+      const hs512 = new JwtService({ secret: SESSION_SECRET }).sign({ sub: t.admin.id, role: 'admin', acc: null, typ: 'api', iatMs: Date.now() }, { algorithm: 'HS512' });
+      const badRole = new JwtService({ secret: SESSION_SECRET }).sign({ sub: t.admin.id, role: 'superuser', acc: null, typ: 'api', iatMs: Date.now() });
+      const consoleSession = new JwtService({ secret: SESSION_SECRET }).sign({ sub: t.admin.id, role: 'admin', acc: null, typ: 'console', iatMs: Date.now() });
       const flippedSig = `${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
       const cases: Record<string, string> = {
         'payload changed to admin': `Bearer ${promoted}`,
         'signature changed': `Bearer ${flippedSig}`,
         'signed with another secret': `Bearer ${otherSecret}`,
+        'a console session cookie used as a Bearer token': `Bearer ${consoleSession}`,
         'alg none': `Bearer ${unsigned}`,
         'HS512 instead of HS256': `Bearer ${hs512}`,
         'unknown role': `Bearer ${badRole}`,

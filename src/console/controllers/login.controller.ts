@@ -40,7 +40,7 @@ export class ConsoleLoginController {
       return refuse('Enter your email and password.', FORM_REJECTED);
     }
     try {
-      const { accessToken, user } = await this.auth.login(email, body.password, ip);
+      const { accessToken, user } = await this.auth.login(email, body.password, ip, 'console');
       if (!isStaffRole(user.role)) {
         return refuse('This console is for staff. Clients sign in to the client portal.', 403);
       }
@@ -60,7 +60,9 @@ export class ConsoleLoginController {
   @Post('logout')
   @UseGuards(ConsoleAuthGuard)
   @UseFilters(LoginRequiredFilter)
-  logout(@Req() req: ConsoleRequest, @Res() res: Response): void {
+  async logout(@Req() req: ConsoleRequest, @Res() res: Response): Promise<void> {
+    // Voids the session on the server too: a copied cookie stops working.
+    if (req.consoleUser) await this.auth.endConsoleSessions(req.consoleUser.actor);
     this.cookies.endSession(req, res);
     this.cookies.setFlash(res, { kind: 'success', text: 'You have logged out.' });
     res.redirect(303, '/console/login');

@@ -2,8 +2,6 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import { NextFunction, Response } from 'express';
 import { Role, StaffRole } from '../../auth/actor';
 import { AuthService } from '../../auth/auth.service';
-import { TokenService } from '../../auth/token.service';
-import { UserError } from '../../users/users.errors';
 import { ConsoleCookies } from './console-cookies';
 import { ConsoleCsrf } from './console-csrf';
 import { ConsoleRequest, consoleUser, ConsoleUser } from './console-user';
@@ -20,7 +18,6 @@ export const isHtmx = (req: ConsoleRequest): boolean => req.headers['hx-request'
 @Injectable()
 export class ConsoleSessionMiddleware implements NestMiddleware {
   constructor(
-    private readonly tokens: TokenService,
     private readonly auth: AuthService,
     private readonly cookies: ConsoleCookies,
     private readonly csrf: ConsoleCsrf,
@@ -39,20 +36,15 @@ export class ConsoleSessionMiddleware implements NestMiddleware {
 
   /**
    * The staff member the cookie names, re-read from the database so a removed
-   * user or a changed role ends the session. A bad, expired or client token is
+   * user, a changed role or a logout ends the session. A bad, expired or client token is
    * cleared, so the CSRF binding falls back to the anonymous id consistently.
    */
   private async resolveUser(req: ConsoleRequest, res: Response): Promise<ConsoleUser | null> {
     const token = this.cookies.sessionToken(req);
     if (!token) return null;
-    const actor = this.tokens.verify(token);
-    if (actor && isStaffRole(actor.role)) {
-      try {
-        const user = await this.auth.me(actor);
-        if (user.role === actor.role) return consoleUser({ ...actor, role: actor.role }, user.name, user.email);
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
-      }
+    const session = await this.auth.consoleSession(token);
+    if (session && isStaffRole(session.actor.role)) {
+      return consoleUser({ ...session.actor, role: session.actor.role }, session.user.name, session.user.email);
     }
     this.cookies.endSession(req, res);
     return null;

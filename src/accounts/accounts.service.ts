@@ -5,32 +5,20 @@ import { AuditService } from '../audit/audit.service';
 import { TransactionService } from '../common/database/transaction.service';
 import { PointBankService } from '../point-bank/point-bank.service';
 import { PolicyService } from '../policy/policy.service';
-import { AccountEntity, AccountStatus, PolicyStatus } from './account.entity';
+import { AccountEntity, AccountStatus } from './account.entity';
 import { AccountError } from './accounts.errors';
 import { AccountsRepository } from './accounts.repository';
 import { ContactEntity } from './contact.entity';
 import { queryWords, searchTermsFor } from './search-terms';
+import { AccountView, ContactView } from './dto/account.view';
+
+export { AccountView, ContactView };
 
 export interface ContactInput { name: string; email: string; phone?: string | null }
 export interface NewAccount { name: string; customerSince?: string | null; favoured?: boolean; contacts?: ContactInput[] }
 export interface AccountPatch { name?: string; customerSince?: string | null; favoured?: boolean }
 export interface AccountQuery { q?: string; status?: AccountStatus; favoured?: boolean; lowBalance?: boolean; limit: number; offset: number }
 
-export interface ContactView { id: string; name: string; email: string; phone: string | null }
-export interface AccountView {
-  id: string;
-  name: string;
-  customerSince: string | null;
-  favoured: boolean;
-  status: AccountStatus;
-  policyStatus: PolicyStatus;
-  balance: number;
-  lowBalance: boolean;
-  contacts: ContactView[];
-  createdAt: string;
-  closedAt: string | null;
-  closeReason: string | null;
-}
 
 const contactView = (c: ContactEntity): ContactView => ({ id: String(c.id), name: c.name, email: c.email, phone: c.phone });
 

@@ -1,10 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Allow } from '../auth/roles.decorator';
 import { parseId } from '../common/database/ids';
 import { page, PageQueryDto } from '../common/http/page-query.dto';
 import { AuditService } from './audit.service';
+import { AuditPage } from './dto/audit.view';
 
 export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) entityType?: string;
@@ -19,6 +20,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @ApiOkResponse({ type: AuditPage })
   @Allow('manager', undefined, 'Audit log')
   list(@Query() q: AuditQueryDto) {
     return this.audit.list({

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { idString } from '../common/database/ids';
 import { AuditFilter, AuditRepository } from './audit.repository';
+import { AuditView } from './dto/audit.view';
 
 export interface AuditRecord {
   actorId: number | null;
@@ -13,17 +14,6 @@ export interface AuditRecord {
   after?: unknown;
 }
 
-export interface AuditView {
-  id: string;
-  actorId: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  reason: string | null;
-  before: unknown;
-  after: unknown;
-  createdAt: string;
-}
 
 /** Who changed what, when and why. Rows are written in the caller's transaction. */
 @Injectable()

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { LoginResult, UserView } from '../users/dto/user.view';
 import { Actor } from './actor';
 import { AuthService } from './auth.service';
 import { CurrentActor } from './current-actor.decorator';
@@ -15,6 +16,7 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @ApiOperation({ summary: 'Exchange email and password for an access token — roles: anyone' })
+  @ApiOkResponse({ type: LoginResult })
   @ApiUnauthorizedResponse({ description: 'Wrong email or password' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed attempts' })
   login(@Body() dto: LoginDto, @Ip() ip: string) {
@@ -22,6 +24,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiOkResponse({ type: UserView })
   @Allow('agent', 'client', 'The current user')
   me(@CurrentActor() actor: Actor) {
     return this.auth.me(actor);

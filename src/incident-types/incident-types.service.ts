@@ -6,8 +6,10 @@ import { TransactionService } from '../common/database/transaction.service';
 import { IncidentTypeEntity } from './incident-type.entity';
 import { IncidentTypeError } from './incident-types.errors';
 import { IncidentTypesRepository } from './incident-types.repository';
+import { IncidentTypeView } from './dto/incident-type.view';
 
-export interface IncidentTypeView { id: string; code: string; name: string; points: number; active: boolean }
+export { IncidentTypeView };
+
 
 const view = (e: IncidentTypeEntity): IncidentTypeView => ({ id: String(e.id), code: e.code, name: e.name, points: e.points, active: e.active });
 

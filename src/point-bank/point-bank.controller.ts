@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Allow } from '../auth/roles.decorator';
@@ -8,12 +8,14 @@ import { IdParam } from '../common/http/id-param.pipe';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { AdjustPointsDto, GrantPointsDto } from './dto/points.dto';
 import { PointBankService } from './point-bank.service';
+import { LedgerEntryView, PointsHistory } from './dto/ledger-entry.view';
 
 @ApiTags('point bank')
 @Controller('api/accounts/:id/points')
 export class PointBankController {
   constructor(private readonly bank: PointBankService) {}
 
+  @ApiOkResponse({ type: PointsHistory })
   @Get()
   @Allow('agent', 'client', 'Balance and ledger, newest first')
   history(@IdParam() id: number, @Query() q: PageQueryDto, @CurrentActor() actor: Actor) {
@@ -21,6 +23,7 @@ export class PointBankController {
     return this.bank.history(actor, id, p.limit, p.offset);
   }
 
+  @ApiCreatedResponse({ type: LedgerEntryView })
   @Post('grants')
   @HttpCode(201)
   @Idempotent()
@@ -29,6 +32,7 @@ export class PointBankController {
     return this.bank.grant(id, dto.points, dto.reason, actor);
   }
 
+  @ApiCreatedResponse({ type: LedgerEntryView })
   @Post('adjustments')
   @HttpCode(201)
   @Idempotent()

@@ -7,6 +7,9 @@ import { TransactionService } from '../common/database/transaction.service';
 import { LedgerEntryEntity, LedgerKind } from './ledger-entry.entity';
 import { PointBankError } from './point-bank.errors';
 import { PointBankRepository } from './point-bank.repository';
+import { LedgerEntryView } from './dto/ledger-entry.view';
+
+export { LedgerEntryView };
 
 export interface EntryCommand {
   accountId: number;
@@ -22,19 +25,6 @@ export interface EntryCommand {
   idempotencyKey?: string | null;
 }
 
-export interface LedgerEntryView {
-  id: string;
-  accountId: string;
-  delta: number;
-  balanceAfter: number;
-  kind: LedgerKind;
-  reason: string;
-  ticketId: string | null;
-  purchaseId: string | null;
-  letterId: string | null;
-  actorId: string | null;
-  createdAt: string;
-}
 
 /**
  * The only code that changes balances. A balance change is always a guarded

@@ -10,9 +10,12 @@ import { PointBankService } from '../point-bank/point-bank.service';
 import { PolicyService } from '../policy/policy.service';
 import { Channel, Policy } from '../policy/policy.types';
 import { Classification, Effect, expectedEffect, Intent, intentFor, NO_EFFECT, sameClassification } from './charging';
-import { ChargeKind, Fault, Priority, TicketEntity } from './ticket.entity';
+import { Fault, Priority, TicketEntity } from './ticket.entity';
 import { TicketError } from './tickets.errors';
 import { TicketFilter, TicketsRepository } from './tickets.repository';
+import { TicketView } from './dto/ticket.view';
+
+export { TicketView };
 
 export interface NewTicket {
   accountId: number;
@@ -32,23 +35,6 @@ export interface TicketChanges {
   incidentTypeId?: number | null;
 }
 
-export interface TicketView {
-  id: string;
-  reference: string;
-  accountId: string;
-  channel: Channel;
-  priority: Priority;
-  subject: string;
-  description: string | null;
-  incidentTypeId: string | null;
-  fault: Fault;
-  status: 'open' | 'resolved';
-  charge: { kind: ChargeKind; points: number; feeCents: number };
-  createdById: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-  resolution: string | null;
-}
 
 /** Ledger key of one movement a ticket version causes, so no re-run can apply it twice. */
 const entryKey = (ticketId: number, version: number, kind: string) => `ticket:${ticketId}:v${version}:${kind}`;

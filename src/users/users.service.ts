@@ -10,15 +10,10 @@ import { TransactionService } from '../common/database/transaction.service';
 import { UserEntity } from './user.entity';
 import { UserError } from './users.errors';
 import { UsersRepository } from './users.repository';
+import { UserView } from './dto/user.view';
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  accountId: string | null;
-  createdAt: string;
-}
+export { UserView };
+
 
 export interface NewUser {
   email: string;

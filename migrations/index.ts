@@ -1,5 +1,10 @@
 import { CreateCoreTables1763776800000 } from './1763776800000-create-core-tables';
 import { AddUserSessionRevocation1763900000000 } from './1763900000000-add-user-session-revocation';
+import { CreateBundlesAndNotifications1764000000000 } from './1764000000000-create-bundles-and-notifications';
 
 /** Every migration, oldest first. Add new ones at the end; never edit a merged one. */
-export const MIGRATIONS = [CreateCoreTables1763776800000, AddUserSessionRevocation1763900000000];
+export const MIGRATIONS = [
+  CreateCoreTables1763776800000,
+  AddUserSessionRevocation1763900000000,
+  CreateBundlesAndNotifications1764000000000,
+];

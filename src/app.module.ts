@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BundlesModule } from './bundles/bundles.module';
 import { DatabaseModule } from './common/database/database.module';
 import { dataSourceOptions } from './common/database/data-source-options';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
@@ -12,6 +14,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
 import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { IncidentTypesModule } from './incident-types/incident-types.module';
 import { PointBankModule } from './point-bank/point-bank.module';
 import { PolicyModule } from './policy/policy.module';
@@ -28,6 +31,7 @@ export class AppModule {
         loggingModule(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database), autoLoadEntities: true }),
         ...(config.schedulerEnabled ? [ScheduleModule.forRoot()] : []),
+        EventEmitterModule.forRoot(),
         DatabaseModule,
         IdempotencyModule,
         AuditModule,
@@ -38,6 +42,8 @@ export class AppModule {
         AuthModule,
         IncidentTypesModule,
         TicketsModule,
+        BundlesModule,
+        NotificationsModule,
         HealthModule,
         ConsoleModule,
       ],

@@ -150,6 +150,13 @@ export class AccountsService {
     if (status === 'closed') throw new AccountError('ACCOUNT_CLOSED', `account ${id} is closed`);
   }
 
+  /** The account's name and its contacts, for addressing email; read with the caller's transaction. */
+  async mailingList(accountId: number, em?: EntityManager): Promise<{ name: string; contacts: ContactView[] } | null> {
+    const account = await this.repo.findById(accountId, em);
+    if (!account) return null;
+    return { name: account.name, contacts: (await this.repo.findContacts([accountId], em)).map(contactView) };
+  }
+
   private async views(accounts: AccountEntity[]): Promise<AccountView[]> {
     const ids = accounts.map((a) => a.id);
     const [contacts, balances, policy] = await Promise.all([this.repo.findContacts(ids), this.bank.balancesOf(ids), this.policy.get()]);

@@ -12,10 +12,23 @@ export interface AppConfig {
   readonly sessionSecret: string;
   readonly sessionSecretGenerated: boolean;
   readonly admin: { readonly email: string; readonly password?: string };
-  readonly mail: { readonly smtpUrl?: string; readonly from: string; readonly companyName: string };
+  readonly publicUrl: string;
+  readonly mail: MailConfig;
   readonly schedulerEnabled: boolean;
   readonly logLevel: string;
   readonly cookieSecure: boolean;
+}
+
+export interface MailConfig {
+  /** Unset: emails stay in the outbox (shown in the console), nothing is sent. */
+  readonly smtpUrl?: string;
+  readonly from: string;
+  readonly companyName: string;
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+  readonly leaseMs: number;
+  readonly pollMs: number;
+  readonly batchSize: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -25,8 +38,10 @@ export function buildConfig(raw: Record<string, string | undefined> = process.en
   const database: DatabaseConfig = env.DATABASE_URL
     ? { type: 'mysql', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE ?? 20 }
     : { type: 'sqlite', path: env.SQLITE_PATH ?? './data/pointdesk.sqlite' };
+  const port = env.PORT ?? 3000;
   return Object.freeze({
-    port: env.PORT ?? 3000,
+    port,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     database,
     sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
     sessionSecretGenerated: !env.SESSION_SECRET,
@@ -35,6 +50,11 @@ export function buildConfig(raw: Record<string, string | undefined> = process.en
       smtpUrl: env.SMTP_URL,
       from: env.MAIL_FROM ?? 'Pointdesk <support@pointdesk.local>',
       companyName: env.COMPANY_NAME ?? 'Pointdesk',
+      maxAttempts: env.MAIL_MAX_ATTEMPTS ?? 8,
+      retryBaseMs: env.MAIL_RETRY_BASE_MS ?? 30_000,
+      leaseMs: env.MAIL_LEASE_MS ?? 120_000,
+      pollMs: env.OUTBOX_POLL_MS ?? 2000,
+      batchSize: env.OUTBOX_BATCH_SIZE ?? 50,
     }),
     schedulerEnabled: env.SCHEDULER_ENABLED !== 'false',
     logLevel: env.LOG_LEVEL ?? 'info',

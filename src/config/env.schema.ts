@@ -52,6 +52,30 @@ export class EnvSchema {
   @IsOptional() @IsString()
   COMPANY_NAME?: string;
 
+  /** Where people reach this server, for links in emails (default http://localhost:PORT). */
+  @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http:// or https:// URL' })
+  PUBLIC_URL?: string;
+
+  /** Delivery attempts before an email is marked failed. */
+  @IsOptional() @IsInt() @Min(1) @Max(50)
+  MAIL_MAX_ATTEMPTS?: number;
+
+  /** Wait before the first retry; it doubles with each failed attempt (capped at one hour). */
+  @IsOptional() @IsInt() @Min(0) @Max(3_600_000)
+  MAIL_RETRY_BASE_MS?: number;
+
+  /** How long a sender may hold claimed emails before another instance may take them over. */
+  @IsOptional() @IsInt() @Min(1000) @Max(3_600_000)
+  MAIL_LEASE_MS?: number;
+
+  /** How often the outbox sender looks for due emails. */
+  @IsOptional() @IsInt() @Min(50) @Max(600_000)
+  OUTBOX_POLL_MS?: number;
+
+  /** Emails claimed per round; also the most sent at once. */
+  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  OUTBOX_BATCH_SIZE?: number;
+
   /** `false` turns off cron jobs (tests, extra replicas). */
   @IsOptional() @IsBooleanString({ message: 'SCHEDULER_ENABLED must be true or false' })
   SCHEDULER_ENABLED?: string;

@@ -1,3 +1,4 @@
+import { formatMoney } from '../common/money';
 import { PolicyStatus } from '../accounts/account.entity';
 import { LedgerKind } from '../point-bank/ledger-entry.entity';
 import { Channel } from '../policy/policy.types';
@@ -13,13 +14,7 @@ export function signedPoints(n: number): string {
   return `${n > 0 ? '+' : n < 0 ? '−' : ''}${points(Math.abs(n))}`;
 }
 
-export function formatMoney(cents: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
-  } catch {
-    return `${(cents / 100).toFixed(2)} ${currency}`;
-  }
-}
+export { formatMoney };
 
 /** "2026-11-22 14:05 UTC": unambiguous for staff in any time zone. */
 export function formatDateTime(iso: string | null | undefined): string {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { EntityManager } from 'typeorm';
 import { Actor, canSeeAccount } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
@@ -8,6 +9,7 @@ import { LedgerEntryEntity, LedgerKind } from './ledger-entry.entity';
 import { PointBankError } from './point-bank.errors';
 import { PointBankRepository } from './point-bank.repository';
 import { LedgerEntryView } from './dto/ledger-entry.view';
+import { POINTS_CHANGED, PointsChangedEvent } from './points-changed.event';
 
 export { LedgerEntryView };
 
@@ -39,6 +41,7 @@ export class PointBankService {
     private readonly repo: PointBankRepository,
     private readonly audit: AuditService,
     private readonly tx: TransactionService,
+    private readonly events: EventEmitter2,
   ) {}
 
   static view(e: LedgerEntryEntity): LedgerEntryView {
@@ -150,6 +153,9 @@ export class PointBankService {
       ticketId: cmd.ticketId ?? null, purchaseId: cmd.purchaseId ?? null, letterId: cmd.letterId ?? null,
       actorId: cmd.actorId ?? null, idempotencyKey: cmd.idempotencyKey ?? null, createdAt: new Date(),
     });
-    return PointBankService.view(entry);
+    const view = PointBankService.view(entry);
+    const event: PointsChangedEvent = { em, entry: view };
+    await this.events.emitAsync(POINTS_CHANGED, event);
+    return view;
   }
 }

@@ -10,12 +10,13 @@ import { TestApp, TestUser } from '../helpers/test-app';
  * rejected request sent with an Idempotency-Key stores its answer so that a
  * retry replays it.
  */
-const FULL_TABLES = ['users', 'accounts', 'point_balances', 'policies', 'incident_types', 'tickets'] as const;
+const FULL_TABLES = ['users', 'accounts', 'point_balances', 'policies', 'incident_types', 'tickets', 'bundles'] as const;
 const AGGREGATED: Record<string, string> = {
   contacts: 'COUNT(*) AS n, MAX(id) AS max_id',
   account_search_terms: 'COUNT(*) AS n, SUM(account_id) AS ids, SUM(LENGTH(term)) AS len',
   ledger_entries: 'COUNT(*) AS n, MAX(id) AS max_id, SUM(delta) AS total',
   audit_log: 'COUNT(*) AS n, MAX(id) AS max_id',
+  notifications: 'COUNT(*) AS n, MAX(id) AS max_id',
 };
 const GUARDED_TABLES = [...FULL_TABLES, ...Object.keys(AGGREGATED)];
 

@@ -1,0 +1,80 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsCalendarDate, IsOptionalNotNull, IsOptionalOrNull, Trim } from '../../common/http/validation';
+
+const CODE = /^[a-z0-9][a-z0-9_-]*$/;
+const CODE_MSG = 'code must be lowercase letters, digits, "-" or "_"';
+const CURRENCY = /^[A-Z]{3}$/;
+const CURRENCY_MSG = 'currency must be an ISO-4217 code such as USD';
+
+export class CreateBundleDto {
+  @ApiProperty({ example: 'buy10get12' })
+  @IsString() @Length(1, 50) @Matches(CODE, { message: CODE_MSG })
+  code: string;
+
+  @ApiProperty({ example: 'Buy 10 get 12' })
+  @Trim() @IsString() @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ minimum: 1, maximum: 1000 })
+  @IsInt() @Min(1) @Max(1000)
+  paidIncidents: number;
+
+  @ApiProperty({ minimum: 0, maximum: 1000 })
+  @IsInt() @Min(0) @Max(1000)
+  bonusIncidents: number;
+
+  @ApiProperty({ minimum: 0, maximum: 100_000_000, example: 75000 })
+  @IsInt() @Min(0) @Max(100_000_000)
+  priceCents: number;
+
+  @ApiPropertyOptional({ example: 'USD', description: "defaults to the policy's currency" })
+  @IsOptionalNotNull() @IsString() @Matches(CURRENCY, { message: CURRENCY_MSG })
+  currency?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2026-12-01' })
+  @IsOptionalOrNull() @IsCalendarDate()
+  availableFrom?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2026-12-31' })
+  @IsOptionalOrNull() @IsCalendarDate()
+  availableUntil?: string | null;
+}
+
+export class UpdateBundleDto {
+  @ApiPropertyOptional()
+  @IsOptionalNotNull() @IsString() @Length(1, 50) @Matches(CODE, { message: CODE_MSG })
+  code?: string;
+
+  @ApiPropertyOptional()
+  @IsOptionalNotNull() @Trim() @IsString() @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000 })
+  @IsOptionalNotNull() @IsInt() @Min(1) @Max(1000)
+  paidIncidents?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000 })
+  @IsOptionalNotNull() @IsInt() @Min(0) @Max(1000)
+  bonusIncidents?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100_000_000 })
+  @IsOptionalNotNull() @IsInt() @Min(0) @Max(100_000_000)
+  priceCents?: number;
+
+  @ApiPropertyOptional({ example: 'USD' })
+  @IsOptionalNotNull() @IsString() @Matches(CURRENCY, { message: CURRENCY_MSG })
+  currency?: string;
+
+  @ApiPropertyOptional({ description: 'false takes the bundle off sale' })
+  @IsOptionalNotNull() @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null removes the limit' })
+  @IsOptionalOrNull() @IsCalendarDate()
+  availableFrom?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null removes the limit' })
+  @IsOptionalOrNull() @IsCalendarDate()
+  availableUntil?: string | null;
+}

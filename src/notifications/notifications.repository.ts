@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, EntityManager, In, Repository } from 'typeorm';
+import { NotificationEntity, NotificationKind, NotificationStatus } from './notification.entity';
+
+export interface NotificationFilter {
+  accountId?: number;
+  kind?: NotificationKind;
+  status?: NotificationStatus;
+  limit: number;
+  offset: number;
+}
+
+export type NewNotification = Pick<NotificationEntity, 'kind' | 'accountId' | 'to' | 'subject' | 'bodyText' | 'bodyHtml' | 'dedupeKey'>;
+
+// Keeps one INSERT statement well under MySQL's max_allowed_packet with long bodies.
+const INSERT_CHUNK = 100;
+
+@Injectable()
+export class NotificationsRepository {
+  constructor(@InjectRepository(NotificationEntity) private readonly repo: Repository<NotificationEntity>) {}
+
+  /**
+   * Queues emails. A row whose dedupe_key is already queued is skipped
+   * (INSERT IGNORE / INSERT OR IGNORE), so re-running the cause of an email
+   * never queues it twice. Returns how many rows were new.
+   */
+  async insert(em: EntityManager, rows: NewNotification[], now: Date): Promise<number> {
+    let added = 0;
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const values = rows.slice(i, i + INSERT_CHUNK).map((r) => ({
+        ...r, status: 'pending' as const, attempts: 0, nextAttemptAt: now, claimToken: null, leaseUntil: null,
+        lastError: null, createdAt: now, sentAt: null,
+      }));
+      const r = await em.createQueryBuilder().insert().into(NotificationEntity).values(values).orIgnore().updateEntity(false).execute();
+      added += affectedRows(r.raw, values.length);
+    }
+    return added;
+  }
+
+  findPage(f: NotificationFilter): Promise<[NotificationEntity[], number]> {
+    const qb = this.repo.createQueryBuilder('n')
+      .select(['n.id', 'n.kind', 'n.accountId', 'n.to', 'n.subject', 'n.status', 'n.attempts', 'n.nextAttemptAt',
+        'n.lastError', 'n.createdAt', 'n.sentAt'])
+      .orderBy('n.id', 'DESC').take(f.limit).skip(f.offset);
+    if (f.accountId !== undefined) qb.andWhere('n.account_id = :accountId', { accountId: f.accountId });
+    if (f.kind) qb.andWhere('n.kind = :kind', { kind: f.kind });
+    if (f.status) qb.andWhere('n.status = :status', { status: f.status });
+    return qb.getManyAndCount();
+  }
+
+  findById(id: number, em?: EntityManager): Promise<NotificationEntity | null> {
+    return (em ?? this.repo.manager).findOne(NotificationEntity, { where: { id } });
+  }
+
+  async countByStatus(): Promise<Record<NotificationStatus, number>> {
+    const rows: { status: NotificationStatus; n: string | number }[] = await this.repo.createQueryBuilder('n')
+      .select('n.status', 'status').addSelect('COUNT(*)', 'n').groupBy('n.status').getRawMany();
+    const counts: Record<NotificationStatus, number> = { pending: 0, sent: 0, failed: 0 };
+    for (const r of rows) counts[r.status] = Number(r.n);
+    return counts;
+  }
+
+  /**
+   * Ids of up to `limit` due emails nobody holds: pending, due, and not
+   * claimed or claimed by a sender whose lease ran out. On MySQL/MariaDB the
+   * rows are locked (FOR UPDATE SKIP LOCKED) until the claiming transaction
+   * ends, so concurrent senders pick disjoint rows instead of queueing.
+   */
+  async findClaimable(em: EntityManager, now: Date, limit: number, skipLocked: boolean): Promise<number[]> {
+    const qb = em.createQueryBuilder(NotificationEntity, 'n').select('n.id', 'id')
+      .where('n.status = :pending', { pending: 'pending' })
+      .andWhere('n.next_attempt_at <= :now', { now })
+      .andWhere(new Brackets((w) => w.where('n.lease_until IS NULL').orWhere('n.lease_until < :now', { now })))
+      .orderBy('n.next_attempt_at', 'ASC').addOrderBy('n.id', 'ASC')
+      .limit(limit);
+    if (skipLocked) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+    return (await qb.getRawMany<{ id: number | string }>()).map((r) => Number(r.id));
+  }
+
+  /**
+   * Claims the rows for one sender. The condition is checked again by the
+   * UPDATE itself, so a row another sender claimed in the meantime is left
+   * alone: a row is claimed by at most one token at a time.
+   */
+  async claim(em: EntityManager, ids: number[], token: string, now: Date, leaseUntil: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await em.createQueryBuilder().update(NotificationEntity)
+      .set({ claimToken: token, leaseUntil })
+      .where({ id: In(ids), status: 'pending' })
+      .andWhere('next_attempt_at <= :now', { now })
+      .andWhere(new Brackets((w) => w.where('lease_until IS NULL').orWhere('lease_until < :now', { now })))
+      .execute();
+  }
+
+  findClaimed(em: EntityManager, token: string): Promise<NotificationEntity[]> {
+    return em.find(NotificationEntity, { where: { claimToken: token }, order: { id: 'ASC' } });
+  }
+
+  /** Records an attempt of a claimed row; false when the claim was lost (lease expired and taken over). */
+  async recordAttempt(em: EntityManager, id: number, token: string, patch: Partial<NotificationEntity>): Promise<boolean> {
+    const r = await em.createQueryBuilder().update(NotificationEntity)
+      .set({ ...patch, attempts: () => 'attempts + 1', claimToken: null, leaseUntil: null })
+      .where({ id, claimToken: token })
+      .execute();
+    return r.affected === 1;
+  }
+
+  /** Puts a failed email back in the queue, due now, with a fresh set of attempts. */
+  async requeueFailed(em: EntityManager, id: number, now: Date): Promise<boolean> {
+    const r = await em.createQueryBuilder().update(NotificationEntity)
+      .set({ status: 'pending', attempts: 0, nextAttemptAt: now, claimToken: null, leaseUntil: null })
+      .where({ id, status: 'failed' })
+      .execute();
+    return r.affected === 1;
+  }
+}
+
+/** Rows an INSERT wrote: mysql2 reports affectedRows; SQLite's driver reports changes. */
+function affectedRows(raw: unknown, fallback: number): number {
+  if (raw && typeof raw === 'object') {
+    const r = raw as { affectedRows?: number; changes?: number };
+    if (typeof r.affectedRows === 'number') return r.affectedRows;
+    if (typeof r.changes === 'number') return r.changes;
+  }
+  return fallback;
+}

@@ -1,0 +1,130 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { TransactionService } from '../common/database/transaction.service';
+import { MailTransport, PermanentMailError } from './mail-transport';
+import { NotificationEntity } from './notification.entity';
+import { NotificationsRepository } from './notifications.repository';
+
+export interface SendRound {
+  claimed: number;
+  sent: number;
+  retrying: number;
+  failed: number;
+}
+
+const MAX_BACKOFF_MS = 3_600_000;
+
+/**
+ * Delivers the outbox. Each round claims a batch of due emails (a guarded
+ * update that gives every row to one sender only; see the repository), sends
+ * them over the SMTP pool and records each result at once: sent, or retried
+ * later with exponential backoff, or failed after MAIL_MAX_ATTEMPTS (or at
+ * once for a permanent 5xx answer). A sender that dies holding a claim
+ * leaves it to expire after MAIL_LEASE_MS; another sender then takes the
+ * rows over. Delivery is therefore at least once: only a crash between the
+ * SMTP server accepting a message and the row being marked sent repeats it,
+ * and the Message-ID stays the same so the repeat can be recognised.
+ */
+@Injectable()
+export class OutboxSender implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxSender.name);
+  private draining: Promise<SendRound> | null = null;
+  private stopping = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repo: NotificationsRepository,
+    private readonly tx: TransactionService,
+    private readonly transport: MailTransport,
+  ) {}
+
+  get enabled(): boolean {
+    return this.transport.enabled;
+  }
+
+  /**
+   * Sends rounds until nothing is due. Calls while a drain is running join
+   * it instead of starting a second one in this process.
+   */
+  drain(): Promise<SendRound> {
+    if (!this.draining) {
+      this.draining = this.drainRounds().finally(() => { this.draining = null; });
+    }
+    return this.draining;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.draining?.catch(() => undefined);
+  }
+
+  private async drainRounds(): Promise<SendRound> {
+    const total: SendRound = { claimed: 0, sent: 0, retrying: 0, failed: 0 };
+    while (!this.stopping && this.transport.enabled) {
+      const round = await this.sendRound();
+      for (const k of Object.keys(total) as (keyof SendRound)[]) total[k] += round[k];
+      if (round.claimed < this.config.mail.batchSize) break;
+    }
+    if (total.claimed > 0) {
+      this.logger.log(`outbox round claimed=${total.claimed} sent=${total.sent} retrying=${total.retrying} failed=${total.failed}`);
+    }
+    return total;
+  }
+
+  private async sendRound(): Promise<SendRound> {
+    const rows = await this.claim();
+    const results = await Promise.all(rows.map((r) => this.attempt(r)));
+    return {
+      claimed: rows.length,
+      sent: results.filter((r) => r === 'sent').length,
+      retrying: results.filter((r) => r === 'retrying').length,
+      failed: results.filter((r) => r === 'failed').length,
+    };
+  }
+
+  private async claim(): Promise<NotificationEntity[]> {
+    const token = randomUUID();
+    const now = new Date();
+    const leaseUntil = new Date(now.getTime() + this.config.mail.leaseMs);
+    return this.tx.run(undefined, async (em) => {
+      const ids = await this.repo.findClaimable(em, now, this.config.mail.batchSize, !this.tx.isSqlite);
+      await this.repo.claim(em, ids, token, now, leaseUntil);
+      return this.repo.findClaimed(em, token);
+    });
+  }
+
+  private async attempt(row: NotificationEntity): Promise<'sent' | 'retrying' | 'failed' | 'lost'> {
+    const token = row.claimToken as string;
+    let outcome: 'sent' | 'retrying' | 'failed';
+    let patch: Partial<NotificationEntity>;
+    try {
+      await this.transport.send({
+        messageId: `<notification-${row.id}.${row.createdAt.getTime()}@pointdesk>`,
+        to: row.to, subject: row.subject, text: row.bodyText, html: row.bodyHtml,
+        headers: { 'X-Pointdesk-Notification': String(row.id), 'X-Pointdesk-Kind': row.kind },
+      });
+      outcome = 'sent';
+      patch = { status: 'sent', sentAt: new Date(), lastError: null };
+    } catch (err) {
+      const attempts = row.attempts + 1;
+      const message = (err as Error).message;
+      if (err instanceof PermanentMailError || attempts >= this.config.mail.maxAttempts) {
+        outcome = 'failed';
+        patch = { status: 'failed', lastError: message };
+        this.logger.warn(`email failed id=${row.id} kind=${row.kind} attempts=${attempts}: ${message}`);
+      } else {
+        outcome = 'retrying';
+        const wait = Math.min(this.config.mail.retryBaseMs * 2 ** (attempts - 1), MAX_BACKOFF_MS);
+        patch = { lastError: message, nextAttemptAt: new Date(Date.now() + wait) };
+      }
+    }
+    const recorded = await this.tx.run(undefined, (em) => this.repo.recordAttempt(em, row.id, token, patch));
+    if (!recorded) {
+      // Our lease ran out and another sender took the row over; it records its own attempt.
+      this.logger.warn(`email id=${row.id}: claim expired before the attempt was recorded`);
+      return 'lost';
+    }
+    return outcome;
+  }
+}

@@ -58,16 +58,19 @@ function selectedScenarios() {
 async function runScenario(s) {
   const server = await useServer(s.server);
   if (server.proc.exitInfo) throw new Error(`${SERVERS[s.server].name} is not running:\n${server.proc.output()}`);
-  log(`Scenario ${s.id}: ${s.label} — ${cfg.connections} connections, ${cfg.warmup} s warm-up + ${cfg.duration} s`);
+  log(`Scenario ${s.id}: ${s.label} — ` +
+    (s.measure ? 'custom measurement' : `${cfg.connections} connections, ${cfg.warmup} s warm-up + ${cfg.duration} s`));
   const state = s.before ? await s.before(ctx) : undefined;
   const loadBefore = os.loadavg()[0];
-  const result = await measure({
-    url: server.url,
-    connections: cfg.connections,
-    duration: cfg.duration,
-    warmup: cfg.warmup,
-    makeRequests: () => s.requests(ctx),
-  });
+  const result = s.measure
+    ? await s.measure(ctx, server)
+    : await measure({
+      url: server.url,
+      connections: cfg.connections,
+      duration: cfg.duration,
+      warmup: cfg.warmup,
+      makeRequests: () => s.requests(ctx),
+    });
   if (server.proc.exitInfo) throw new Error(`${SERVERS[s.server].name} died during the run:\n${server.proc.output()}`);
   ctx.results[s.id] = result;
   log(`  ${resultLine(s, result)}`);
@@ -83,7 +86,8 @@ async function main() {
   log('Pointdesk bench');
   log(`  node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, MariaDB ${ctx.db.version}`);
   const accessLog = ['info', 'debug', 'trace'].includes(cfg.logLevel) ? 'per-request access log on' : 'no per-request access log';
-  log(`  scratch database ${ctx.db.name}; Pointdesk LOG_LEVEL=${cfg.logLevel} (${accessLog}), pool ${cfg.poolSize}, scheduler off`);
+  log(`  scratch database ${ctx.db.name}; Pointdesk LOG_LEVEL=${cfg.logLevel} (${accessLog}), pool ${cfg.poolSize}, ` +
+    'scheduler off (on, with an SMTP sink, for the mail scenarios)');
   log(`  load: autocannon, ${cfg.connections} connections, ${cfg.warmup} s warm-up + ${cfg.duration} s measured per scenario`);
   log();
 

@@ -14,8 +14,15 @@
  *   targets   [{ what, unit, value(result, all), min | max }]; PASS when
  *             value ≥ min / value < max; `all` maps scenario id → result
  *
- * ctx holds cfg, db (ScratchDatabase) and seed (ids, tokens, fragments; see lib/seed.js).
+ *   measure(ctx, server)  instead of `requests`: a measurement of its own that
+ *                        returns a result object (`rps` and whatever `describe` prints)
+ *   describe(result)   optional; the result line after the label (default: req/s, p50, p99)
+ *
+ * ctx holds cfg, db (ScratchDatabase), seed (ids, tokens, fragments; see
+ * lib/seed.js) and, once a mail scenario started it, sink (the SMTP sink).
  */
+
+const { queueEmails, statusCounts, sinkStats } = require('./lib/outbox');
 
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 
@@ -63,6 +70,33 @@ async function ticketsWritten(ctx, since) {
   return `wrote ${f(r.tickets)} tickets (incl. warm-up), ${f(r.charged)} charged in points, ${f(r.entries)} incident entries`;
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const f = (n) => Math.round(n).toLocaleString('en-US');
+
+/**
+ * The `mail` scenario: queue cfg.mailCount emails and time the outbox sender
+ * (scheduler on, its default poll interval and batch size) until every one is
+ * sent to the sink, then check the sink got each exactly once.
+ */
+async function measureMailRate(ctx) {
+  const sinkBefore = await sinkStats(ctx.sink);
+  const range = await queueEmails(ctx.db, ctx.cfg.mailCount, ctx.seed.accountIds);
+  const started = Date.now();
+  const deadline = started + 300_000;
+  let counts;
+  for (;;) {
+    counts = await statusCounts(ctx.db, range);
+    if (counts.pending === 0 || Date.now() > deadline) break;
+    await sleep(100);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const sink = await sinkStats(ctx.sink);
+  return {
+    rps: counts.sent / seconds, seconds, sent: counts.sent, failed: counts.failed, pending: counts.pending,
+    received: sink.received - sinkBefore.received, duplicates: sink.duplicates - sinkBefore.duplicates,
+  };
+}
+
 const ratio = (a, b) => (a && b && b.rps > 0 ? a.rps / b.rps : undefined);
 
 module.exports = [
@@ -106,5 +140,43 @@ module.exports = [
     after: ticketsWritten,
     note: () => 'node:http + mysql2, same 3 statements',
     targets: [],
+  },
+  {
+    id: 'mail',
+    server: 'pointdesk-mail',
+    label: 'outbox → SMTP sink',
+    measure: measureMailRate,
+    describe: (r) => `${f(r.rps)} emails/s  (${f(r.sent)} sent in ${r.seconds.toFixed(1)} s, ${f(r.failed)} failed, ` +
+      `${f(r.pending)} left; sink received ${f(r.received)}, ${f(r.duplicates)} twice)`,
+    note: () => 'queued straight into the outbox; scheduler with default OUTBOX_POLL_MS / OUTBOX_BATCH_SIZE',
+    targets: [
+      { what: 'emails/s', unit: '/s', value: (r) => r.rps, min: 200 },
+      { what: 'duplicates', unit: '', value: (r) => r.duplicates, max: 1 },
+    ],
+  },
+  {
+    id: 'tickets-mailing',
+    server: 'pointdesk-mail',
+    label: 'POST /api/tickets+mail',
+    requests: (ctx) => jsonPost('/api/tickets', ctx.seed.agentToken, ticketBody(ctx)),
+    // A backlog the sender cannot finish during the run, so it sends the whole time.
+    before: async (ctx) => ({
+      since: await lastTicketId(ctx),
+      range: await queueEmails(ctx.db, Math.max(20_000, 1000 * (ctx.cfg.warmup + ctx.cfg.duration)), ctx.seed.accountIds),
+      sink: await sinkStats(ctx.sink),
+    }),
+    after: async (ctx, state) => {
+      const sink = await sinkStats(ctx.sink);
+      const counts = await statusCounts(ctx.db, state.range);
+      return `${await ticketsWritten(ctx, state.since)}; meanwhile the sender delivered ${f(sink.received - state.sink.received)} emails ` +
+        `(${f(counts.pending)} of the backlog still pending)`;
+    },
+    note: (r, all) => {
+      const alone = all.tickets;
+      return alone ? `without mail: ${f(alone.rps)} req/s → ${(100 * (1 - r.rps / alone.rps)).toFixed(1)} % slower` : 'tickets not run';
+    },
+    targets: [
+      { what: 'slowdown vs tickets', unit: '%', value: (r, all) => (all.tickets ? 100 * (1 - r.rps / all.tickets.rps) : undefined), max: 10 },
+    ],
   },
 ];

@@ -57,6 +57,8 @@ module.exports = Object.freeze({
   only: list('BENCH_SCENARIOS'),
   /** Keep the scratch database at the end (for EXPLAIN and friends); its name is printed. */
   keepDatabase: process.env.BENCH_KEEP_DB === '1',
+  /** Emails queued for the `mail` scenario (delivery rate to the SMTP sink). */
+  mailCount: int('BENCH_MAIL_COUNT', 5000),
   /** Seed for the fake data generator: every run bench the same data. */
   seed: int('BENCH_SEED', 20251122),
 });

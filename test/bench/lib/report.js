@@ -9,11 +9,14 @@ function fmtValue(v, unit) {
   if (v === undefined || v === null || Number.isNaN(v)) return 'n/a';
   if (unit === 'ms') return `${ms(v)} ms`;
   if (unit === 'req/s') return `${int(v)} req/s`;
+  if (unit === '/s') return `${int(v)}/s`;
+  if (unit === '%') return `${v.toFixed(1)} %`;
   return v.toFixed(2);
 }
 
 /** `POST /api/tickets   1,412 req/s  p50 18 ms  p99 41 ms  non-2xx 0  (bare: …)` */
 function resultLine(scenario, r, note) {
+  if (scenario.describe) return `${scenario.label.padEnd(22)} ${scenario.describe(r)}${note ? `  (${note})` : ''}`;
   const failures = r.non2xx + r.errors;
   const codes = failures ? ` [status ${JSON.stringify(r.statusCodes)}, errors ${r.errors}, timeouts ${r.timeouts}]` : '';
   return `${scenario.label.padEnd(22)} ${int(r.rps).padStart(6)} req/s  p50 ${ms(r.p50).padStart(3)} ms  ` +

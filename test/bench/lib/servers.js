@@ -14,35 +14,61 @@ const { ServerProcess, freePort } = require('./processes');
 /** Admin created by Pointdesk on the empty scratch database (ADMIN_EMAIL/ADMIN_PASSWORD). */
 const ADMIN = { email: 'bench.admin@pointdesk.example', password: 'bench-admin-password' };
 
+/** Starts Pointdesk on the scratch database; `extraEnv` adds to (or overrides) the bench defaults. */
+async function startPointdesk(ctx, extraEnv = {}) {
+  const { cfg, db } = ctx;
+  const main = cfg.pointdeskMain ? path.resolve(cfg.pointdeskMain) : path.join(cfg.root, 'dist', 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} not found: run "npm run build" first (npm run bench does)`);
+  const port = await freePort();
+  const profiling = cfg.pointdeskNodeArgs.some((a) => /^--(cpu|heap)-prof/.test(a));
+  const proc = new ServerProcess('Pointdesk', main, {
+    cwd: cfg.root,
+    nodeArgs: profiling ? ['--require', path.join(__dirname, 'clean-exit.js'), ...cfg.pointdeskNodeArgs] : cfg.pointdeskNodeArgs,
+    env: {
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
+      LOG_LEVEL: cfg.logLevel,
+      SCHEDULER_ENABLED: 'false',
+      // Empty = unset for Pointdesk: no mail, default pool size, whatever the caller's shell has.
+      SMTP_URL: '',
+      DB_POOL_SIZE: '',
+      SQLITE_PATH: '',
+      ...extraEnv,
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await proc.waitUntilHealthy(`${url}/health`, 120000);
+  return { proc, url };
+}
+
+/** The SMTP sink (smtp-sink.js), started once and kept for the whole run: `{ proc, smtpUrl, statsUrl }`. */
+async function ensureSink(ctx) {
+  if (ctx.sink && !ctx.sink.proc.exitInfo) return ctx.sink;
+  const [smtpPort, httpPort] = [await freePort(), await freePort()];
+  const proc = new ServerProcess('SMTP sink', path.join(__dirname, '..', 'smtp-sink.js'), {
+    cwd: ctx.cfg.root,
+    env: { SMTP_PORT: String(smtpPort), PORT: String(httpPort) },
+  });
+  await proc.waitUntilHealthy(`http://127.0.0.1:${httpPort}/health`, 30000);
+  ctx.sink = { proc, smtpUrl: `smtp://127.0.0.1:${smtpPort}`, statsUrl: `http://127.0.0.1:${httpPort}/stats` };
+  return ctx.sink;
+}
+
 const pointdesk = {
   name: 'Pointdesk',
+  start: (ctx) => startPointdesk(ctx),
+};
+
+/** Pointdesk as deployed with mail: scheduler on, the outbox sender delivering to the SMTP sink with its default settings. */
+const pointdeskMailing = {
+  name: 'Pointdesk (sending mail)',
   async start(ctx) {
-    const { cfg, db } = ctx;
-    const main = cfg.pointdeskMain ? path.resolve(cfg.pointdeskMain) : path.join(cfg.root, 'dist', 'src', 'main.js');
-    if (!existsSync(main)) throw new Error(`${main} not found: run "npm run build" first (npm run bench does)`);
-    const port = await freePort();
-    const profiling = cfg.pointdeskNodeArgs.some((a) => /^--(cpu|heap)-prof/.test(a));
-    const proc = new ServerProcess('Pointdesk', main, {
-      cwd: cfg.root,
-      nodeArgs: profiling ? ['--require', path.join(__dirname, 'clean-exit.js'), ...cfg.pointdeskNodeArgs] : cfg.pointdeskNodeArgs,
-      env: {
-        NODE_ENV: 'production',
-        DATABASE_URL: db.url,
-        PORT: String(port),
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
-        LOG_LEVEL: cfg.logLevel,
-        SCHEDULER_ENABLED: 'false',
-        // Empty = unset for Pointdesk: no mail, default pool size, whatever the caller's shell has.
-        SMTP_URL: '',
-        DB_POOL_SIZE: '',
-        SQLITE_PATH: '',
-      },
-    });
-    const url = `http://127.0.0.1:${port}`;
-    await proc.waitUntilHealthy(`${url}/health`, 120000);
-    return { proc, url };
+    const sink = await ensureSink(ctx);
+    return startPointdesk(ctx, { SCHEDULER_ENABLED: 'true', SMTP_URL: sink.smtpUrl });
   },
 };
 
@@ -66,4 +92,4 @@ const bare = {
   },
 };
 
-module.exports = { SERVERS: { pointdesk, bare }, ADMIN };
+module.exports = { SERVERS: { pointdesk, 'pointdesk-mail': pointdeskMailing, bare }, ADMIN };

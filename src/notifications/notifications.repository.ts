@@ -97,13 +97,30 @@ export class NotificationsRepository {
     return em.find(NotificationEntity, { where: { claimToken: token }, order: { id: 'ASC' } });
   }
 
-  /** Records an attempt of a claimed row; false when the claim was lost (lease expired and taken over). */
-  async recordAttempt(em: EntityManager, id: number, token: string, patch: Partial<NotificationEntity>): Promise<boolean> {
+  /** Marks claimed rows sent; returns how many were still ours (a row whose lease expired may have been taken over). */
+  async recordSent(em: EntityManager, ids: number[], token: string, sentAt: Date): Promise<number> {
+    if (ids.length === 0) return 0;
     const r = await em.createQueryBuilder().update(NotificationEntity)
-      .set({ ...patch, attempts: () => 'attempts + 1', claimToken: null, leaseUntil: null })
+      .set({ status: 'sent', sentAt, lastError: null, attempts: () => 'attempts + 1', claimToken: null, leaseUntil: null })
+      .where({ id: In(ids), claimToken: token })
+      .execute();
+    return r.affected ?? 0;
+  }
+
+  /** A failed attempt that will be tried again at `nextAttemptAt`. */
+  async recordRetry(em: EntityManager, id: number, token: string, error: string, nextAttemptAt: Date): Promise<void> {
+    await em.createQueryBuilder().update(NotificationEntity)
+      .set({ lastError: error, nextAttemptAt, attempts: () => 'attempts + 1', claimToken: null, leaseUntil: null })
       .where({ id, claimToken: token })
       .execute();
-    return r.affected === 1;
+  }
+
+  /** A failed attempt after which the email is given up (status failed, the error kept). */
+  async recordFailure(em: EntityManager, id: number, token: string, error: string): Promise<void> {
+    await em.createQueryBuilder().update(NotificationEntity)
+      .set({ status: 'failed', lastError: error, attempts: () => 'attempts + 1', claimToken: null, leaseUntil: null })
+      .where({ id, claimToken: token })
+      .execute();
   }
 
   /** Puts a failed email back in the queue, due now, with a fresh set of attempts. */

@@ -7,6 +7,7 @@ import { NotificationEntity } from './notification.entity';
 import { NotificationsRepository } from './notifications.repository';
 
 export interface SendRound {
+  /** Emails claimed by this sender (sent + retrying + failed, plus any taken over after an expired lease). */
   claimed: number;
   sent: number;
   retrying: number;
@@ -74,13 +75,10 @@ export class OutboxSender implements BeforeApplicationShutdown {
 
   private async sendRound(): Promise<SendRound> {
     const rows = await this.claim();
-    const results = await Promise.all(rows.map((r) => this.attempt(r)));
-    return {
-      claimed: rows.length,
-      sent: results.filter((r) => r === 'sent').length,
-      retrying: results.filter((r) => r === 'retrying').length,
-      failed: results.filter((r) => r === 'failed').length,
-    };
+    const outcomes = await Promise.all(rows.map((r) => this.attempt(r)));
+    const lost = await this.record(rows, outcomes);
+    const count = (kind: Outcome['status']) => outcomes.filter((o) => o.status === kind).length;
+    return { claimed: rows.length, sent: count('sent') - lost, retrying: count('retrying'), failed: count('failed') };
   }
 
   private async claim(): Promise<NotificationEntity[]> {
@@ -94,37 +92,51 @@ export class OutboxSender implements BeforeApplicationShutdown {
     });
   }
 
-  private async attempt(row: NotificationEntity): Promise<'sent' | 'retrying' | 'failed' | 'lost'> {
-    const token = row.claimToken as string;
-    let outcome: 'sent' | 'retrying' | 'failed';
-    let patch: Partial<NotificationEntity>;
+  /** Sends one claimed email; the outcome is recorded with the round's others. */
+  private async attempt(row: NotificationEntity): Promise<Outcome> {
     try {
       await this.transport.send({
         messageId: `<notification-${row.id}.${row.createdAt.getTime()}@pointdesk>`,
         to: row.to, subject: row.subject, text: row.bodyText, html: row.bodyHtml,
         headers: { 'X-Pointdesk-Notification': String(row.id), 'X-Pointdesk-Kind': row.kind },
       });
-      outcome = 'sent';
-      patch = { status: 'sent', sentAt: new Date(), lastError: null };
+      return { status: 'sent' };
     } catch (err) {
       const attempts = row.attempts + 1;
-      const message = (err as Error).message;
+      const error = (err as Error).message;
       if (err instanceof PermanentMailError || attempts >= this.config.mail.maxAttempts) {
-        outcome = 'failed';
-        patch = { status: 'failed', lastError: message };
-        this.logger.warn(`email failed id=${row.id} kind=${row.kind} attempts=${attempts}: ${message}`);
-      } else {
-        outcome = 'retrying';
-        const wait = Math.min(this.config.mail.retryBaseMs * 2 ** (attempts - 1), MAX_BACKOFF_MS);
-        patch = { lastError: message, nextAttemptAt: new Date(Date.now() + wait) };
+        this.logger.warn(`email failed id=${row.id} kind=${row.kind} attempts=${attempts}: ${error}`);
+        return { status: 'failed', error };
       }
+      const wait = Math.min(this.config.mail.retryBaseMs * 2 ** (attempts - 1), MAX_BACKOFF_MS);
+      return { status: 'retrying', error, nextAttemptAt: new Date(Date.now() + wait) };
     }
-    const recorded = await this.tx.run(undefined, (em) => this.repo.recordAttempt(em, row.id, token, patch));
-    if (!recorded) {
-      // Our lease ran out and another sender took the row over; it records its own attempt.
-      this.logger.warn(`email id=${row.id}: claim expired before the attempt was recorded`);
-      return 'lost';
-    }
-    return outcome;
+  }
+
+  /**
+   * Records a round's outcomes in one transaction: the sent ones with one
+   * statement, failures one by one. Only rows still claimed by this round
+   * are touched; returns how many sent rows had been taken over meanwhile.
+   */
+  private async record(rows: NotificationEntity[], outcomes: Outcome[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const token = rows[0].claimToken as string;
+    const sentIds = rows.filter((_, i) => outcomes[i].status === 'sent').map((r) => r.id);
+    const recorded = await this.tx.run(undefined, async (em) => {
+      const n = await this.repo.recordSent(em, sentIds, token, new Date());
+      for (const [i, o] of outcomes.entries()) {
+        if (o.status === 'retrying') await this.repo.recordRetry(em, rows[i].id, token, o.error, o.nextAttemptAt);
+        if (o.status === 'failed') await this.repo.recordFailure(em, rows[i].id, token, o.error);
+      }
+      return n;
+    });
+    // Only when our lease ran out and another sender took rows over; it records its own attempts.
+    if (recorded < sentIds.length) this.logger.warn(`${sentIds.length - recorded} sent email(s) had been taken over after the lease expired`);
+    return sentIds.length - recorded;
   }
 }
+
+type Outcome =
+  | { status: 'sent' }
+  | { status: 'retrying'; error: string; nextAttemptAt: Date }
+  | { status: 'failed'; error: string };

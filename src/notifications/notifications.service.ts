@@ -54,7 +54,9 @@ export class NotificationsService {
   async enqueue(em: EntityManager, mails: MailRequest[]): Promise<number> {
     const rows = mails.map((m) => {
       const r = this.templates.render(m.template, m.subject, m.data);
-      return { kind: m.kind, accountId: m.accountId, to: m.to, subject: r.subject, bodyText: r.text, bodyHtml: r.html, dedupeKey: m.dedupeKey ?? null };
+      // Fits the column: the insert skips duplicates (INSERT IGNORE), which on MySQL would also truncate silently.
+      const subject = r.subject.length > 300 ? `${r.subject.slice(0, 299)}…` : r.subject;
+      return { kind: m.kind, accountId: m.accountId, to: m.to, subject, bodyText: r.text, bodyHtml: r.html, dedupeKey: m.dedupeKey ?? null };
     });
     return rows.length === 0 ? 0 : this.repo.insert(em, rows, new Date());
   }

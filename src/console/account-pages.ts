@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AccountsService } from '../accounts/accounts.service';
+import { AccountsService, AccountView } from '../accounts/accounts.service';
+import { BundlesService } from '../bundles/bundles.service';
 import { parseId } from '../common/database/ids';
 import { IncidentTypesService } from '../incident-types/incident-types.service';
 import { PointBankService } from '../point-bank/point-bank.service';
@@ -9,7 +10,7 @@ import { CallScript, callScript } from './call-script';
 import { FieldErrors, FormBody, text } from './forms';
 import { ConsoleUser } from './session/console-user';
 import {
-  AccountSummary, accountSummary, BalanceModel, balanceModel, callChannelOptions, faultOptions, incidentTypeOptions, isChannel, isFault,
+  AccountSummary, accountSummary, BalanceModel, balanceModel, bundleOffer, callChannelOptions, faultOptions, incidentTypeOptions, isChannel, isFault,
   isPriority, Option, priorityOptions, TicketRow, ticketRow,
 } from './view-models';
 
@@ -74,6 +75,7 @@ export class AccountPages {
     private readonly policy: PolicyService,
     private readonly types: IncidentTypesService,
     private readonly bank: PointBankService,
+    private readonly bundles: BundlesService,
   ) {}
 
   async page(user: ConsoleUser, accountId: number, form: Partial<Pick<CallFormModel, 'values' | 'errors' | 'alert' | 'status'>> = {}): Promise<AccountPageModel> {
@@ -84,7 +86,7 @@ export class AccountPages {
     return {
       title: account.name,
       account: accountSummary(account),
-      balance: balanceModel(account),
+      balance: await this.balance(account),
       ...recent,
       callForm: await this.callForm(accountId, account.status === 'closed', form.values ?? EMPTY_CALL, account.balance, form),
       canManagePoints: user.isManager,
@@ -96,7 +98,7 @@ export class AccountPages {
   async afterCall(user: ConsoleUser, accountId: number, status: string) {
     const [account, recent] = await Promise.all([this.accounts.get(user.actor, accountId), this.recentTickets(user, accountId)]);
     return {
-      balance: balanceModel(account),
+      balance: await this.balance(account),
       ...recent,
       callForm: await this.callForm(accountId, account.status === 'closed', EMPTY_CALL, account.balance, { status }),
     };
@@ -127,6 +129,13 @@ export class AccountPages {
       current,
       new Date(),
     );
+  }
+
+  /** The balance panel; when the balance is low, with the bundle to offer (looked up only then). */
+  private async balance(account: AccountView): Promise<BalanceModel> {
+    if (!account.lowBalance) return balanceModel(account);
+    const [onSale, policy] = await Promise.all([this.bundles.onSale(), this.policy.get()]);
+    return balanceModel(account, bundleOffer(onSale, policy));
   }
 
   private async callForm(

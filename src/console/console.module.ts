@@ -1,16 +1,20 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuthModule } from '../auth/auth.module';
+import { BundlesModule } from '../bundles/bundles.module';
 import { IncidentTypesModule } from '../incident-types/incident-types.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { PointBankModule } from '../point-bank/point-bank.module';
 import { PolicyModule } from '../policy/policy.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { UsersModule } from '../users/users.module';
 import { AccountPages } from './account-pages';
 import { ConsoleAccountsController } from './controllers/accounts.controller';
+import { ConsoleBundlesController } from './controllers/bundles.controller';
 import { ConsoleCallsController } from './controllers/calls.controller';
 import { ConsoleIncidentTypesController } from './controllers/incident-types.controller';
 import { ConsoleLoginController } from './controllers/login.controller';
+import { ConsoleOutboxController } from './controllers/outbox.controller';
 import { ConsolePointsController } from './controllers/points.controller';
 import { ConsolePolicyController } from './controllers/policy.controller';
 import { ConsoleTicketsController } from './controllers/tickets.controller';
@@ -27,6 +31,8 @@ const CONTROLLERS = [
   ConsoleTicketsController,
   ConsolePointsController,
   ConsoleIncidentTypesController,
+  ConsoleBundlesController,
+  ConsoleOutboxController,
   ConsolePolicyController,
   ConsoleUsersController,
 ];
@@ -38,7 +44,9 @@ const CONTROLLERS = [
  * view models.
  */
 @Module({
-  imports: [AuthModule, AccountsModule, PointBankModule, PolicyModule, IncidentTypesModule, TicketsModule, UsersModule],
+  imports: [
+    AuthModule, AccountsModule, PointBankModule, PolicyModule, IncidentTypesModule, TicketsModule, UsersModule, BundlesModule, NotificationsModule,
+  ],
   controllers: CONTROLLERS,
   providers: [ConsoleCookies, ConsoleCsrf, AccountPages, TicketPages],
 })

@@ -1,5 +1,6 @@
 import { formatMoney } from '../common/money';
 import { PolicyStatus } from '../accounts/account.entity';
+import { NotificationKind, NotificationStatus } from '../notifications/notification.entity';
 import { LedgerKind } from '../point-bank/ledger-entry.entity';
 import { Channel } from '../policy/policy.types';
 import { ChargeKind, Fault, Priority } from '../tickets/ticket.entity';
@@ -50,4 +51,17 @@ export function movementText(delta: number): string {
   if (delta < 0) return `${points(-delta)} debited`;
   if (delta > 0) return `${points(delta)} credited to the account`;
   return 'no points moved';
+}
+
+export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
+  low_balance_offer: 'Low-balance offer', purchase_receipt: 'Purchase receipt', letter: 'Letter', invitation: 'Invitation',
+};
+export const NOTIFICATION_STATUS_LABELS: Record<NotificationStatus, string> = { pending: 'Pending', sent: 'Sent', failed: 'Failed' };
+
+/** A bundle's sale window in words: "Always", "From 2026-12-01", "Until 2026-12-31", "2026-12-01 to 2026-12-31". */
+export function saleWindowText(from: string | null, until: string | null): string {
+  if (from && until) return `${from} to ${until}`;
+  if (from) return `From ${from}`;
+  if (until) return `Until ${until}`;
+  return 'Always';
 }

@@ -28,6 +28,35 @@ export function integer(body: FormBody, field: string): number | undefined {
   return /^[+-]?\d{1,12}$/.test(v) ? Number(v) : Number.NaN;
 }
 
+/** How many minor units make one unit of the currency (2 for USD, 0 for JPY); 2 for an unknown code. */
+export function currencyDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/**
+ * An amount of money typed as units ("375", "375.00", "1,200.50") in minor
+ * units (cents). Empty gives undefined; anything else that is not such an
+ * amount gives NaN, for the caller to report against the field.
+ */
+export function amount(body: FormBody, field: string, currency: string): number | undefined {
+  const v = text(body, field).replace(/,/g, '');
+  if (v === '') return undefined;
+  const digits = currencyDigits(currency);
+  const m = /^(\d{1,12})(?:\.(\d*))?$/.exec(v);
+  if (!m || (m[2] ?? '').length > digits) return Number.NaN;
+  return Number(m[1]) * 10 ** digits + Number((m[2] ?? '').padEnd(digits, '0') || '0');
+}
+
+/** Minor units back into what the amount field shows: 37500 USD → "375.00". */
+export function amountInput(cents: number, currency: string): string {
+  const digits = currencyDigits(currency);
+  return (cents / 10 ** digits).toFixed(digits);
+}
+
 /** A field that may be sent several times (checkbox group). */
 export function list(body: FormBody, field: string): string[] {
   const v = body[field];

@@ -1,11 +1,14 @@
 import { AccountView } from '../accounts/accounts.service';
+import { BundleView, utcDay } from '../bundles/bundles.service';
 import { IncidentTypeView } from '../incident-types/incident-types.service';
+import { NotificationView } from '../notifications/notifications.service';
 import { LedgerEntryView } from '../point-bank/point-bank.service';
-import { Channel, CHANNELS } from '../policy/policy.types';
+import { Channel, CHANNELS, Policy } from '../policy/policy.types';
 import { Fault, FAULTS, Priority, PRIORITIES } from '../tickets/ticket.entity';
 import { TicketView } from '../tickets/tickets.service';
 import {
-  CHANNEL_LABELS, chargeText, FAULT_LABELS, formatDateTime, LEDGER_KIND_LABELS, points, POLICY_STATUS_LABELS, PRIORITY_LABELS, signedPoints,
+  CHANNEL_LABELS, chargeText, FAULT_LABELS, formatDateTime, formatMoney, LEDGER_KIND_LABELS, NOTIFICATION_KIND_LABELS, NOTIFICATION_STATUS_LABELS,
+  points, POLICY_STATUS_LABELS, PRIORITY_LABELS, saleWindowText, signedPoints,
 } from './format';
 
 /** An <option>: value, visible text and whether it is the current choice. */
@@ -33,14 +36,46 @@ export const isChannel = (v: unknown): v is Channel => CHANNELS.includes(v as Ch
 export const isFault = (v: unknown): v is Fault => FAULTS.includes(v as Fault);
 export const isPriority = (v: unknown): v is Priority => PRIORITIES.includes(v as Priority);
 
+/** What the low-balance banner tells the agent to offer. */
+export interface BundleOffer {
+  headline: string;
+  detail: string;
+}
+
 /** The balance panel of an account (swapped in place after a call is logged). */
 export interface BalanceModel {
   accountId: string;
   balance: number;
   lowBalance: boolean;
+  /** Only when the balance is low. */
+  offer: BundleOffer | null;
 }
 
-export const balanceModel = (a: AccountView): BalanceModel => ({ accountId: a.id, balance: a.balance, lowBalance: a.lowBalance });
+/**
+ * The bundle to offer on a low balance: the cheapest on sale today (onSale
+ * lists them cheapest first), or a plain "none on sale" with what happens to
+ * calls the balance cannot cover.
+ */
+export function bundleOffer(onSale: BundleView[], policy: Pick<Policy, 'onShortfall' | 'perIncidentFeeCents' | 'currency'>): BundleOffer {
+  const [best, ...others] = onSale;
+  if (!best) {
+    return {
+      headline: 'Low balance — no bundle is on sale today, so there is none to offer.',
+      detail: policy.onShortfall === 'block'
+        ? 'Calls the balance cannot cover are refused.'
+        : `Calls the balance cannot cover are billed per incident (${formatMoney(policy.perIncidentFeeCents, policy.currency)}).`,
+    };
+  }
+  const more = others.length === 0 ? '' : ` ${others.length} other ${others.length === 1 ? 'bundle is' : 'bundles are'} on sale too.`;
+  return {
+    headline: `Low balance — offer ${best.name}: ${points(best.points)} for ${formatMoney(best.priceCents, best.currency)}`,
+    detail: `${best.paidIncidents} paid + ${best.bonusIncidents} bonus; the cheapest bundle on sale today.${more}`,
+  };
+}
+
+export const balanceModel = (a: AccountView, offer: BundleOffer | null = null): BalanceModel => ({
+  accountId: a.id, balance: a.balance, lowBalance: a.lowBalance, offer: a.lowBalance ? offer : null,
+});
 
 export interface AccountSummary {
   id: string;
@@ -95,4 +130,55 @@ export interface EntryRow {
 
 export function entryRow(e: LedgerEntryView): EntryRow {
   return { createdAt: formatDateTime(e.createdAt), kind: LEDGER_KIND_LABELS[e.kind], change: signedPoints(e.delta), balanceAfter: points(e.balanceAfter), reason: e.reason };
+}
+
+export type BundleState = 'on-sale' | 'inactive' | 'outside';
+
+export interface BundleRow {
+  id: string;
+  code: string;
+  name: string;
+  /** "6 points (5 paid + 1 bonus)"; not `points`, which templates would read as the helper of that name. */
+  pointsText: string;
+  price: string;
+  saleWindow: string;
+  active: boolean;
+  state: BundleState;
+  status: string;
+}
+
+/** A bundle as a row of the Bundles page: points as paid + bonus, price, sale window and whether it can be bought today. */
+export function bundleRow(b: BundleView, today = utcDay()): BundleRow {
+  let state: BundleState = 'on-sale';
+  let status = 'On sale';
+  if (!b.active) {
+    state = 'inactive';
+    status = 'Inactive';
+  } else if (!b.onSale) {
+    state = 'outside';
+    status = b.availableFrom && b.availableFrom > today ? `Outside sale window (starts ${b.availableFrom})` : `Outside sale window (ended ${b.availableUntil})`;
+  }
+  return {
+    id: b.id, code: b.code, name: b.name, pointsText: `${points(b.points)} (${b.paidIncidents} paid + ${b.bonusIncidents} bonus)`,
+    price: formatMoney(b.priceCents, b.currency), saleWindow: saleWindowText(b.availableFrom, b.availableUntil), active: b.active, state, status,
+  };
+}
+
+export interface NotificationRow {
+  id: string;
+  createdAt: string;
+  to: string;
+  subject: string;
+  kind: string;
+  accountId: string | null;
+  status: NotificationView['status'];
+  statusLabel: string;
+  attempts: number;
+}
+
+export function notificationRow(n: NotificationView): NotificationRow {
+  return {
+    id: n.id, createdAt: formatDateTime(n.createdAt), to: n.to, subject: n.subject, kind: NOTIFICATION_KIND_LABELS[n.kind] ?? n.kind,
+    accountId: n.accountId, status: n.status, statusLabel: NOTIFICATION_STATUS_LABELS[n.status] ?? n.status, attempts: n.attempts,
+  };
 }

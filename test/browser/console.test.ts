@@ -187,7 +187,7 @@ describeInBrowser('agent console in a browser', () => {
     await grant(t, account.id, 1);
     await logIn(page, base, manager);
     await page.goto(`${base}/console/accounts/${account.id}`);
-    await waitForText(balanceRegion(), 'Balance is low — offer a bundle');
+    await waitForText(balanceRegion(), 'Low balance — offer Buy 5 get 6: 6 points for $375.00');
 
     await page.getByRole('link', { name: 'Grant points' }).click();
     await page.getByRole('heading', { name: 'Grant points to Contoso Legal' }).waitFor();
@@ -198,7 +198,7 @@ describeInBrowser('agent console in a browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Contoso Legal' }).waitFor();
     await waitForText(page.getByRole('status'), 'Granted 4 points. Balance now 5 points.');
     await waitForText(balanceRegion(), '5 points');
-    expect(await balanceRegion().getByText('Balance is low').count()).toBe(0);
+    expect(await balanceRegion().getByText('Low balance —').count()).toBe(0);
     expect(await balanceOf(t, account.id)).toBe(5);
 
     // A forged form post (no CSRF token) changes nothing.
@@ -326,7 +326,7 @@ describeInBrowser('agent console in a browser', () => {
       await logCall('Where is the invoice export?', 'client', manualQuestion);
       await logCall('Password reset for front desk', 'undetermined');
       await waitForText(balanceRegion(), '2 points');
-      await waitForText(balanceRegion(), 'Balance is low — offer a bundle');
+      await waitForText(balanceRegion(), 'Low balance — offer Buy 5 get 6: 6 points for $375.00');
       await page.getByText('Favoured', { exact: true }).waitFor();
 
       await page.getByLabel('Incident type').selectOption({ label: manualQuestion });

@@ -1,5 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { TransactionService } from '../common/database/transaction.service';
 import { MailTransport, PermanentMailError } from './mail-transport';
@@ -15,6 +17,8 @@ export interface SendRound {
 }
 
 const MAX_BACKOFF_MS = 3_600_000;
+/** Tries of the transaction that records a round (a lost record means a repeated email once the lease ends). */
+const RECORD_TRIES = 5;
 
 /**
  * Delivers the outbox. Each round claims a batch of due emails (a guarded
@@ -38,6 +42,7 @@ export class OutboxSender implements BeforeApplicationShutdown {
     private readonly repo: NotificationsRepository,
     private readonly tx: TransactionService,
     private readonly transport: MailTransport,
+    private readonly dataSource: DataSource,
   ) {}
 
   get enabled(): boolean {
@@ -85,7 +90,7 @@ export class OutboxSender implements BeforeApplicationShutdown {
     const token = randomUUID();
     const now = new Date();
     const leaseUntil = new Date(now.getTime() + this.config.mail.leaseMs);
-    return this.tx.run(undefined, async (em) => {
+    return this.queueTransaction(async (em) => {
       const ids = await this.repo.findClaimable(em, now, this.config.mail.batchSize, !this.tx.isSqlite);
       await this.repo.claim(em, ids, token, now, leaseUntil);
       return this.repo.findClaimed(em, token);
@@ -122,18 +127,50 @@ export class OutboxSender implements BeforeApplicationShutdown {
     if (rows.length === 0) return 0;
     const token = rows[0].claimToken as string;
     const sentIds = rows.filter((_, i) => outcomes[i].status === 'sent').map((r) => r.id);
-    const recorded = await this.tx.run(undefined, async (em) => {
-      const n = await this.repo.recordSent(em, sentIds, token, new Date());
+    const sentAt = new Date();
+    const recorded = await this.retryLockConflicts(() => this.queueTransaction(async (em) => {
+      const n = await this.repo.recordSent(em, sentIds, token, sentAt);
       for (const [i, o] of outcomes.entries()) {
         if (o.status === 'retrying') await this.repo.recordRetry(em, rows[i].id, token, o.error, o.nextAttemptAt);
         if (o.status === 'failed') await this.repo.recordFailure(em, rows[i].id, token, o.error);
       }
       return n;
-    });
+    }));
     // Only when our lease ran out and another sender took rows over; it records its own attempts.
     if (recorded < sentIds.length) this.logger.warn(`${sentIds.length - recorded} sent email(s) had been taken over after the lease expired`);
     return sentIds.length - recorded;
   }
+
+  /**
+   * A transaction on the outbox table. On MySQL/MariaDB it runs READ
+   * COMMITTED: under the default REPEATABLE READ the claiming SELECT … FOR
+   * UPDATE SKIP LOCKED keeps a lock on every row it scans (also rows another
+   * sender holds a lease on) plus gap locks, and deadlocks with that
+   * sender's UPDATE recording its round as sent; READ COMMITTED locks only
+   * the rows that match and takes no gap locks.
+   */
+  private queueTransaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.tx.isSqlite ? this.tx.run(undefined, work) : this.dataSource.transaction('READ COMMITTED', work);
+  }
+
+  /** Runs work again after a deadlock or lock wait timeout (MySQL 1213/1205), a few times, with a short pause. */
+  private async retryLockConflicts<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (attempt >= RECORD_TRIES || !isLockConflict(err)) throw err;
+        this.logger.warn(`recording an outbox round hit a lock conflict (try ${attempt}): ${(err as Error).message}`);
+        await sleep(attempt * 25);
+      }
+    }
+  }
+}
+
+function isLockConflict(err: unknown): boolean {
+  if (!(err instanceof QueryFailedError)) return false;
+  const e = err as QueryFailedError & { code?: string; errno?: number };
+  return e.errno === 1213 || e.errno === 1205 || e.code === 'ER_LOCK_DEADLOCK' || e.code === 'ER_LOCK_WAIT_TIMEOUT';
 }
 
 type Outcome =

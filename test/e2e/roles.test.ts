@@ -2,12 +2,14 @@ import request from 'supertest';
 import { ADMIN } from '../helpers/test-app';
 import { balanceOf, grant, makeAccount, makeIncidentType, makeTicket } from '../factories';
 import { expectNothingWritten, tag, ticketCount } from '../factories/db';
+import { queueEmails } from '../factories/outbox';
 import { startTestApp, TestApp, TestUser } from '../helpers/test-app';
 
 /**
  * Who may call what: every endpoint of API.md's Auth and users, Accounts,
- * Point bank, Policy, Incident types and Tickets sections (plus the audit
- * log and the ticket extras) for each role. `client` is a contact of the
+ * Point bank, Policy, Incident types, Tickets, Bundles (the catalog) and
+ * Notifications sections (plus the audit log and the ticket extras) for
+ * each role. `client` is a contact of the
  * account the request is about; `otherClient` a contact of another account.
  */
 type Who = 'admin' | 'manager' | 'agent' | 'client' | 'otherClient' | 'anonymous';
@@ -38,6 +40,8 @@ describe('role matrix', () => {
   let b: { id: string };
   let ticketA: string;
   let typeId: string;
+  let bundleId: string;
+  let notificationId: string;
   let seq = 0;
 
   beforeAll(async () => {
@@ -51,6 +55,9 @@ describe('role matrix', () => {
     clientB = await t.user('client', b.id);
     ticketA = (await makeTicket(t, { accountId: a.id, channel: 'email' })).body.id;
     typeId = (await makeIncidentType(t, 1)).id;
+    bundleId = (await request(t.http).post('/api/bundles').set(t.admin.auth)
+      .send({ code: `matrix-${tag()}`, name: 'Matrix bundle', paidIncidents: 2, bonusIncidents: 1, priceCents: 15000 }).expect(201)).body.id;
+    notificationId = (await queueEmails(t, 1, { accountId: Number(a.id) }))[0];
   });
   afterAll(async () => { await t.close(); });
 
@@ -59,6 +66,12 @@ describe('role matrix', () => {
   } as Record<Who, Record<string, string>>)[who];
 
   const freshTicket = async () => (await makeTicket(t, { accountId: a.id, channel: 'email' })).body.id as string;
+  /** An email the outbox gave up on (no SMTP server here, so marked failed directly), for retry. */
+  const freshFailedEmail = async () => {
+    const [id] = await queueEmails(t, 1, { accountId: Number(a.id) });
+    await t.dataSource.query("UPDATE notifications SET status = 'failed', attempts = 8, last_error = '550 no such mailbox' WHERE id = ?", [Number(id)]);
+    return id;
+  };
   const freshResolvedTicket = async () => {
     const id = await freshTicket();
     await request(t.http).post(`/api/tickets/${id}/resolve`).set(t.admin.auth).send({ resolution: 'Answered' }).expect(200);
@@ -99,6 +112,15 @@ describe('role matrix', () => {
     { method: 'post', path: '/api/tickets/:id/classify', url: async () => `/api/tickets/${await freshTicket()}/classify`, body: () => ({ fault: 'provider' }), expect: e(200, 200, 200, 403, 403) },
     { method: 'post', path: '/api/tickets/:id/classify (resolved)', url: async () => `/api/tickets/${await freshResolvedTicket()}/classify`, body: () => ({ fault: 'provider' }), expect: e(200, 200, 403, 403, 403) },
     { method: 'post', path: '/api/tickets/:id/resolve', url: async () => `/api/tickets/${await freshTicket()}/resolve`, body: () => ({ resolution: 'Fixed the settings' }), expect: e(200, 200, 200, 403, 403) },
+    // Bundles (the catalog); clients see those on sale
+    { method: 'get', path: '/api/bundles', url: () => '/api/bundles', expect: e(200, 200, 200, 200, 200) },
+    { method: 'get', path: '/api/bundles/:id', url: () => `/api/bundles/${bundleId}`, expect: e(200, 200, 200, 200, 200) },
+    { method: 'post', path: '/api/bundles', url: () => '/api/bundles', body: () => ({ code: `matrix-${++seq}-${tag()}`, name: 'Matrix bundle', paidIncidents: 1, bonusIncidents: 0, priceCents: 7500 }), expect: e(201, 201, 403, 403, 403) },
+    { method: 'patch', path: '/api/bundles/:id', url: () => `/api/bundles/${bundleId}`, body: () => ({ name: `Renamed bundle ${++seq}` }), expect: e(200, 200, 403, 403, 403) },
+    // Notifications (manager)
+    { method: 'get', path: '/api/notifications', url: () => '/api/notifications', expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/notifications/:id', url: () => `/api/notifications/${notificationId}`, expect: e(200, 200, 403, 403, 403) },
+    { method: 'post', path: '/api/notifications/:id/retry', url: async () => `/api/notifications/${await freshFailedEmail()}/retry`, expect: e(200, 200, 403, 403, 403) },
     // Audit
     { method: 'get', path: '/api/audit', url: () => '/api/audit', expect: e(200, 200, 403, 403, 403) },
   ];
@@ -122,12 +144,18 @@ describe('role matrix', () => {
     await request(t.http).get('/api/accounts/abc').expect(401);
     await request(t.http).post('/api/accounts/999999/points/grants').send({ points: 0 }).expect(401);
     await request(t.http).post('/api/tickets').send({}).expect(401);
+    await request(t.http).patch('/api/bundles/abc').send({ nonsense: true }).expect(401);
+    await request(t.http).post('/api/notifications/999999/retry').expect(401);
   });
 
   it('checks the role before the id or the body: a wrong role gets 403 whatever it sends', async () => {
     await request(t.http).patch('/api/accounts/abc').set(agent.auth).send({ nonsense: true }).expect(403);
     await request(t.http).post('/api/accounts/999999/points/grants').set(agent.auth).send({}).expect(403);
     await request(t.http).patch('/api/policy').set(manager.auth).send({ onShortfall: 'nope' }).expect(403);
+    await request(t.http).post('/api/bundles').set(agent.auth).send({ nonsense: true }).expect(403);
+    await request(t.http).patch('/api/bundles/abc').set(clientA.auth).send({ code: 'NOT VALID' }).expect(403);
+    await request(t.http).get('/api/notifications?kind=nope').set(agent.auth).expect(403);
+    await request(t.http).post('/api/notifications/abc/retry').set(clientA.auth).expect(403);
   });
 
   describe('an agent cannot grant points', () => {
@@ -240,6 +268,10 @@ describe('role matrix', () => {
       { method: 'patch', path: '/api/tickets/:id', body: { subject: 'Ghost' } },
       { method: 'post', path: '/api/tickets/:id/classify', body: { fault: 'client' } },
       { method: 'post', path: '/api/tickets/:id/resolve', body: { resolution: 'Ghost' } },
+      { method: 'get', path: '/api/bundles/:id' },
+      { method: 'patch', path: '/api/bundles/:id', body: { name: 'Ghost' } },
+      { method: 'get', path: '/api/notifications/:id' },
+      { method: 'post', path: '/api/notifications/:id/retry' },
     ];
 
     it.each(endpoints)('$method $path → 404 for every shape of unknown id, writing nothing', async ({ method, path, body }) => {

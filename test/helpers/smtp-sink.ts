@@ -21,6 +21,8 @@ export interface SmtpSink {
   port: number;
   url: string;
   received: ReceivedMail[];
+  /** Messages answered with an error by `reject`, with the code they got (they are not in `received`). */
+  rejected: (ReceivedMail & { code: number })[];
   /** Resolves once at least n messages arrived (rejects after timeoutMs). */
   waitFor(n: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export interface SmtpSinkOptions {
 /** A real SMTP server (the smtp-server package) on localhost that keeps what it receives. */
 export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
+  const rejected: (ReceivedMail & { code: number })[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -47,6 +50,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
         const mail = parseMail(Buffer.concat(chunks).toString('utf8'), session);
         const rejection = opts.reject?.(mail);
         if (rejection) {
+          rejected.push({ ...mail, code: rejection.code });
           const err = new Error(rejection.message) as Error & { responseCode: number };
           err.responseCode = rejection.code;
           callback(err);
@@ -67,6 +71,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     port,
     url: `smtp://127.0.0.1:${port}`,
     received,
+    rejected,
     waitFor(n, timeoutMs = 20_000) {
       if (received.length >= n) return Promise.resolve(received);
       return new Promise((resolve, reject) => {

@@ -1,4 +1,8 @@
 import { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/auth/actor';
@@ -27,17 +31,33 @@ export interface TestApp {
   admin: TestUser;
   /** Creates a user with the role (a client needs an account id) and logs it in. */
   user(role: Role, accountId?: string): Promise<TestUser>;
+  /** Stops the app; drops the database only when this app created it. */
   close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  listen?: boolean;
+  /**
+   * Boot against this existing database instead of a fresh one (a second
+   * instance, or a restart). Migrations that already ran are skipped, and
+   * close() leaves the database to its owner. An in-memory SQLite database
+   * cannot be shared: use sharedTestDatabase().
+   */
+  database?: TestDatabase;
 }
 
 let seq = 0;
 
 /**
- * Boots the whole application against a fresh database with the real
- * migrations, as `npm start` would (no listening socket unless `listen`).
+ * Boots the whole application against a fresh database (or `database`)
+ * with the real migrations, as `npm start` would (no listening socket
+ * unless `listen`).
  */
-export async function startTestApp(opts: { env?: Record<string, string>; listen?: boolean } = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  if (opts.database?.env.SQLITE_PATH === ':memory:') throw new Error('an in-memory SQLite database cannot be shared between apps: use sharedTestDatabase()');
+  const ownsDatabase = !opts.database;
+  const db = opts.database ?? await createTestDatabase();
   const config = buildConfig({
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
@@ -74,7 +94,24 @@ export async function startTestApp(opts: { env?: Record<string, string>; listen?
     },
     async close() {
       await app.close();
-      await db.drop();
+      if (ownsDatabase) await db.drop();
+    },
+  };
+}
+
+/**
+ * A database several apps can boot against, one after another or at once:
+ * a fresh MariaDB database when TEST_DATABASE_URL is set, else a SQLite file
+ * in the temp directory. The caller drops it after closing every app.
+ */
+export async function sharedTestDatabase(): Promise<TestDatabase> {
+  if (process.env.TEST_DATABASE_URL) return createTestDatabase();
+  const path = join(tmpdir(), `pointdesk-test-${process.pid}-${randomBytes(4).toString('hex')}.sqlite`);
+  return {
+    env: { SQLITE_PATH: path },
+    kind: 'sqlite',
+    drop: async () => {
+      for (const suffix of ['', '-wal', '-shm']) await rm(`${path}${suffix}`, { force: true });
     },
   };
 }

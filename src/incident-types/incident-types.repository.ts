@@ -7,8 +7,8 @@ import { IncidentTypeEntity } from './incident-type.entity';
 export class IncidentTypesRepository {
   constructor(@InjectRepository(IncidentTypeEntity) private readonly repo: Repository<IncidentTypeEntity>) {}
 
-  findAll(): Promise<IncidentTypeEntity[]> {
-    return this.repo.find({ order: { name: 'ASC' } });
+  findAll(em?: EntityManager): Promise<IncidentTypeEntity[]> {
+    return (em ?? this.repo.manager).find(IncidentTypeEntity, { order: { name: 'ASC' } });
   }
 
   findById(id: number, em?: EntityManager): Promise<IncidentTypeEntity | null> {

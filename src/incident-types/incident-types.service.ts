@@ -31,15 +31,15 @@ export class IncidentTypesService {
   }
 
   /** The incident type a ticket may use: it must exist and be active. */
-  async requireActive(id: number): Promise<IncidentTypeView> {
-    const t = (await this.all()).get(id);
+  async requireActive(id: number, em?: EntityManager): Promise<IncidentTypeView> {
+    const t = (await this.all(em)).get(id);
     if (!t || !t.active) throw new IncidentTypeError('INVALID', `incidentTypeId ${id} does not name an active incident type`);
     return view(t);
   }
 
   /** Any incident type by id (also inactive ones: old tickets keep theirs). */
-  async find(id: number): Promise<IncidentTypeView | null> {
-    const t = (await this.all()).get(id);
+  async find(id: number, em?: EntityManager): Promise<IncidentTypeView | null> {
+    const t = (await this.all(em)).get(id);
     return t ? view(t) : null;
   }
 
@@ -75,9 +75,10 @@ export class IncidentTypesService {
     }
   }
 
-  private async all(): Promise<Map<number, IncidentTypeEntity>> {
+  /** The cached types; `em` reads them on the caller's transaction (never wait for a second pooled connection while holding one). */
+  private async all(em?: EntityManager): Promise<Map<number, IncidentTypeEntity>> {
     if (this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache.byId;
-    const rows = await this.repo.findAll();
+    const rows = await this.repo.findAll(em);
     this.cache = { byId: new Map(rows.map((r) => [r.id, r])), at: Date.now() };
     return this.cache.byId;
   }

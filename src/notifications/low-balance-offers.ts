@@ -32,7 +32,7 @@ export class LowBalanceOffers {
   @OnEvent(POINTS_CHANGED, { suppressErrors: false })
   async onPointsChanged({ em, entry }: PointsChangedEvent): Promise<void> {
     if (entry.delta >= 0) return;
-    const policy = await this.policy.get();
+    const policy = await this.policy.get(em);
     const before = entry.balanceAfter - entry.delta;
     if (!(before > policy.lowBalanceThreshold && entry.balanceAfter <= policy.lowBalanceThreshold)) return;
 

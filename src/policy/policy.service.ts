@@ -35,11 +35,14 @@ export class PolicyService {
 
   /**
    * The policy in force. Read on every charge, so it is cached briefly; a
-   * change made through this instance is visible at once.
+   * change made through this instance is visible at once. Pass the
+   * transaction's manager when calling from inside a transaction.
    */
-  async get(): Promise<Policy> {
+  async get(em?: EntityManager): Promise<Policy> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.policy;
-    const policy = PolicyService.toPolicy(await this.repo.load());
+    // Inside a transaction, read on its connection: waiting for a second pooled
+    // connection while holding one can starve the pool under load.
+    const policy = PolicyService.toPolicy(await this.repo.load(em));
     this.cached = { policy, at: Date.now() };
     return policy;
   }

@@ -205,8 +205,8 @@ export class TicketsService {
     if (!sameClassification(before, after)) {
       // A ticket keeps the points of its incident type even if the type was deactivated since.
       const typePoints = after.incidentTypeId !== null && after.incidentTypeId === before.incidentTypeId
-        ? ((await this.types.find(after.incidentTypeId))?.points ?? null)
-        : await this.typePoints(after.incidentTypeId);
+        ? ((await this.types.find(after.incidentTypeId, em))?.points ?? null)
+        : await this.typePoints(after.incidentTypeId, em);
       await this.undo(em, t, version, effectOf(t), actor);
       effect = await this.apply(em, t, version, intentFor(policy, after, typePoints, t.createdAt), policy, actor);
       await this.audit.record(em, {
@@ -261,9 +261,9 @@ export class TicketsService {
     }
   }
 
-  private async typePoints(incidentTypeId: number | null): Promise<number | null> {
+  private async typePoints(incidentTypeId: number | null, em?: EntityManager): Promise<number | null> {
     if (incidentTypeId === null) return null;
-    return (await this.types.requireActive(incidentTypeId)).points;
+    return (await this.types.requireActive(incidentTypeId, em)).points;
   }
 
   private async visible(actor: Actor, id: number): Promise<TicketEntity> {

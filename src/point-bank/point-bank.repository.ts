@@ -55,8 +55,8 @@ export class PointBankRepository {
     return { ...e, id: r.insertId };
   }
 
-  findBalance(accountId: number): Promise<PointBalanceEntity | null> {
-    return this.balances.findOne({ where: { accountId } });
+  findBalance(accountId: number, em?: EntityManager): Promise<PointBalanceEntity | null> {
+    return (em ?? this.balances.manager).findOne(PointBalanceEntity, { where: { accountId } });
   }
 
   findBalances(accountIds: number[]): Promise<PointBalanceEntity[]> {

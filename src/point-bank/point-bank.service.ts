@@ -143,7 +143,7 @@ export class PointBankService {
   }
 
   private async debitKnown(cmd: EntryCommand, em: EntityManager): Promise<LedgerEntryView> {
-    if (!(await this.repo.findBalance(cmd.accountId))) throw new PointBankError('NOT_FOUND', `account ${cmd.accountId} not found`);
+    if (!(await this.repo.findBalance(cmd.accountId, em))) throw new PointBankError('NOT_FOUND', `account ${cmd.accountId} not found`);
     return this.debit(cmd, em);
   }
 

@@ -48,4 +48,14 @@ describe('a small connection pool under parallel calls', () => {
     expect(res.map((r) => r.status)).toEqual(Array(6).fill(200));
     await expectLedgerInvariants(t.dataSource);
   });
+
+  it('answers parallel negative adjustments', async () => {
+    const a = await makeAccount(t);
+    await grant(t, a.id, 3);
+    const res = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+      request(t.http).post(`/api/accounts/${a.id}/points/adjustments`).set(t.admin.auth).timeout(20_000)
+        .send({ delta: -1, reason: `parallel correction ${i}` })));
+    expect(res.map((r) => r.status).sort()).toEqual([201, 201, 201, 409, 409, 409]);
+    await expectLedgerInvariants(t.dataSource);
+  });
 });

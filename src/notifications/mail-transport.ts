@@ -12,7 +12,9 @@ export interface OutgoingMail {
   headers: Record<string, string>;
 }
 
-/** Thrown for an SMTP answer that retrying will not change (5xx: unknown mailbox, rejected content). */
+const MAX_CONNECTIONS = 5;
+
+/** Thrown for an SMTP answer that retrying will not change (5xx for this message: unknown mailbox, rejected content). */
 export class PermanentMailError extends Error {}
 
 /**
@@ -29,7 +31,7 @@ export class MailTransport implements OnApplicationShutdown {
       ? nodemailer.createTransport({
         url,
         pool: true,
-        maxConnections: Math.min(5, config.mail.batchSize),
+        maxConnections: MAX_CONNECTIONS,
         // A dead server must fail an attempt quickly (it is retried later), not hold the lease.
         connectionTimeout: 10_000,
         greetingTimeout: 10_000,
@@ -40,6 +42,11 @@ export class MailTransport implements OnApplicationShutdown {
 
   get enabled(): boolean {
     return this.transporter !== null;
+  }
+
+  /** How many messages can be on their way at once. */
+  get connections(): number {
+    return MAX_CONNECTIONS;
   }
 
   async send(mail: OutgoingMail): Promise<void> {
@@ -55,8 +62,13 @@ export class MailTransport implements OnApplicationShutdown {
         headers: mail.headers,
       });
     } catch (err) {
-      const code = (err as { responseCode?: number }).responseCode;
-      if (code !== undefined && code >= 500 && code < 600) throw new PermanentMailError(describe(err));
+      const e = err as { responseCode?: number; code?: string };
+      // Only a 5xx about this message (its recipient: EENVELOPE, its content: EMESSAGE) is final. A 5xx
+      // at login or connection (wrong password, relay denied) is our configuration: retried, not given up.
+      const aboutMessage = e.code === 'EENVELOPE' || e.code === 'EMESSAGE';
+      if (aboutMessage && e.responseCode !== undefined && e.responseCode >= 500 && e.responseCode < 600) {
+        throw new PermanentMailError(describe(err));
+      }
       throw new Error(describe(err));
     }
   }

@@ -97,30 +97,35 @@ export class NotificationsRepository {
     return em.find(NotificationEntity, { where: { claimToken: token }, order: { id: 'ASC' } });
   }
 
-  /** Marks claimed rows sent; returns how many were still ours (a row whose lease expired may have been taken over). */
-  async recordSent(em: EntityManager, ids: number[], token: string, sentAt: Date): Promise<number> {
-    if (ids.length === 0) return 0;
-    const r = await em.createQueryBuilder().update(NotificationEntity)
-      .set({ status: 'sent', sentAt, lastError: null, attempts: () => 'attempts + 1', claimToken: null, leaseUntil: null })
-      .where({ id: In(ids), claimToken: token })
-      .execute();
-    return r.affected ?? 0;
+  /** Marks a claimed row sent; false when it is no longer ours (the lease expired and another sender took it). */
+  async recordSent(em: EntityManager, id: number, token: string, sentAt: Date): Promise<boolean> {
+    return this.recordAttempt(em, id, token, { status: 'sent', sentAt, lastError: null });
   }
 
   /** A failed attempt that will be tried again at `nextAttemptAt`. */
-  async recordRetry(em: EntityManager, id: number, token: string, error: string, nextAttemptAt: Date): Promise<void> {
-    await em.createQueryBuilder().update(NotificationEntity)
-      .set({ lastError: error, nextAttemptAt, attempts: () => 'attempts + 1', claimToken: null, leaseUntil: null })
-      .where({ id, claimToken: token })
-      .execute();
+  recordRetry(em: EntityManager, id: number, token: string, error: string, nextAttemptAt: Date): Promise<boolean> {
+    return this.recordAttempt(em, id, token, { lastError: error, nextAttemptAt });
   }
 
   /** A failed attempt after which the email is given up (status failed, the error kept). */
-  async recordFailure(em: EntityManager, id: number, token: string, error: string): Promise<void> {
+  recordFailure(em: EntityManager, id: number, token: string, error: string): Promise<boolean> {
+    return this.recordAttempt(em, id, token, { status: 'failed', lastError: error });
+  }
+
+  /** Gives claimed rows back unattempted (shutdown, or too close to the end of the lease to start a send). */
+  async release(em: EntityManager, ids: number[], token: string): Promise<void> {
     await em.createQueryBuilder().update(NotificationEntity)
-      .set({ status: 'failed', lastError: error, attempts: () => 'attempts + 1', claimToken: null, leaseUntil: null })
+      .set({ claimToken: null, leaseUntil: null })
+      .where({ id: In(ids), claimToken: token })
+      .execute();
+  }
+
+  private async recordAttempt(em: EntityManager, id: number, token: string, patch: Partial<NotificationEntity>): Promise<boolean> {
+    const r = await em.createQueryBuilder().update(NotificationEntity)
+      .set({ ...patch, attempts: () => 'attempts + 1', claimToken: null, leaseUntil: null })
       .where({ id, claimToken: token })
       .execute();
+    return r.affected === 1;
   }
 
   /** Puts a failed email back in the queue, due now, with a fresh set of attempts. */

@@ -17,19 +17,24 @@ export interface SendRound {
 }
 
 const MAX_BACKOFF_MS = 3_600_000;
-/** Tries of the transaction that records a round (a lost record means a repeated email once the lease ends). */
+/** Tries of the statement that records an attempt (a lost record means a repeated email once the lease ends). */
 const RECORD_TRIES = 5;
+/** Longest a send may take (nodemailer's connection + greeting + socket timeouts) plus slack. */
+const SEND_MARGIN_MS = 60_000;
 
 /**
  * Delivers the outbox. Each round claims a batch of due emails (a guarded
  * update that gives every row to one sender only; see the repository), sends
- * them over the SMTP pool and records each result at once: sent, or retried
- * later with exponential backoff, or failed after MAIL_MAX_ATTEMPTS (or at
- * once for a permanent 5xx answer). A sender that dies holding a claim
- * leaves it to expire after MAIL_LEASE_MS; another sender then takes the
- * rows over. Delivery is therefore at least once: only a crash between the
- * SMTP server accepting a message and the row being marked sent repeats it,
- * and the Message-ID stays the same so the repeat can be recognised.
+ * them over the SMTP pool (as many at a time as it has connections) and
+ * records each result as soon as it is known: sent, or retried later with
+ * exponential backoff, or failed after MAIL_MAX_ATTEMPTS (or at once when the
+ * server refuses the message itself with a 5xx). No send starts near the end
+ * of the lease, and at shutdown unsent rows are given back. A sender that
+ * dies holding a claim leaves it to expire after MAIL_LEASE_MS; another
+ * sender then takes the rows over. Delivery is therefore at least once: only
+ * a crash between the SMTP server accepting a message and its row being
+ * marked sent repeats it, and the Message-ID stays the same so the repeat can
+ * be recognised.
  */
 @Injectable()
 export class OutboxSender implements BeforeApplicationShutdown {
@@ -80,24 +85,46 @@ export class OutboxSender implements BeforeApplicationShutdown {
 
   private async sendRound(): Promise<SendRound> {
     const rows = await this.claim();
-    const outcomes = await Promise.all(rows.map((r) => this.attempt(r)));
-    const lost = await this.record(rows, outcomes);
-    const count = (kind: Outcome['status']) => outcomes.filter((o) => o.status === kind).length;
-    return { claimed: rows.length, sent: count('sent') - lost, retrying: count('retrying'), failed: count('failed') };
+    const round: SendRound = { claimed: rows.length, sent: 0, retrying: 0, failed: 0 };
+    if (rows.length === 0) return round;
+    const token = rows[0].claimToken as string;
+    // No send starts this close to the end of the lease: it could still be
+    // running when another sender takes the row over and sends it again.
+    const sendBy = (rows[0].leaseUntil as Date).getTime() - Math.min(SEND_MARGIN_MS, this.config.mail.leaseMs / 2);
+    const queue = [...rows];
+    const unsent: number[] = [];
+    const worker = async () => {
+      for (let row = queue.shift(); row; row = queue.shift()) {
+        if (this.stopping || Date.now() > sendBy) {
+          unsent.push(row.id);
+          continue;
+        }
+        const outcome = await this.attempt(row);
+        // Recorded at once, so a crash or shutdown later in the round cannot repeat this email.
+        if (await this.recordOne(row, token, outcome)) round[outcome.status] += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.transport.connections, rows.length) }, worker));
+    if (unsent.length > 0) {
+      // Given back at once instead of waiting for the lease to end.
+      await this.retryLockConflicts(() => this.queueTransaction((em) => this.repo.release(em, unsent, token)));
+    }
+    return round;
   }
 
   private async claim(): Promise<NotificationEntity[]> {
     const token = randomUUID();
-    const now = new Date();
-    const leaseUntil = new Date(now.getTime() + this.config.mail.leaseMs);
     return this.queueTransaction(async (em) => {
+      // Read the clock here: on SQLite the transaction may have waited in the queue.
+      const now = new Date();
+      const leaseUntil = new Date(now.getTime() + this.config.mail.leaseMs);
       const ids = await this.repo.findClaimable(em, now, this.config.mail.batchSize, !this.tx.isSqlite);
       await this.repo.claim(em, ids, token, now, leaseUntil);
       return this.repo.findClaimed(em, token);
     });
   }
 
-  /** Sends one claimed email; the outcome is recorded with the round's others. */
+  /** Sends one claimed email. */
   private async attempt(row: NotificationEntity): Promise<Outcome> {
     try {
       await this.transport.send({
@@ -119,26 +146,18 @@ export class OutboxSender implements BeforeApplicationShutdown {
   }
 
   /**
-   * Records a round's outcomes in one transaction: the sent ones with one
-   * statement, failures one by one. Only rows still claimed by this round
-   * are touched; returns how many sent rows had been taken over meanwhile.
+   * Records one attempt on the row this sender still holds; false when the
+   * row was taken over (our lease ran out), in which case the new holder
+   * records its own attempt.
    */
-  private async record(rows: NotificationEntity[], outcomes: Outcome[]): Promise<number> {
-    if (rows.length === 0) return 0;
-    const token = rows[0].claimToken as string;
-    const sentIds = rows.filter((_, i) => outcomes[i].status === 'sent').map((r) => r.id);
-    const sentAt = new Date();
-    const recorded = await this.retryLockConflicts(() => this.queueTransaction(async (em) => {
-      const n = await this.repo.recordSent(em, sentIds, token, sentAt);
-      for (const [i, o] of outcomes.entries()) {
-        if (o.status === 'retrying') await this.repo.recordRetry(em, rows[i].id, token, o.error, o.nextAttemptAt);
-        if (o.status === 'failed') await this.repo.recordFailure(em, rows[i].id, token, o.error);
-      }
-      return n;
+  private async recordOne(row: NotificationEntity, token: string, o: Outcome): Promise<boolean> {
+    const done = await this.retryLockConflicts(() => this.singleStatement((em) => {
+      if (o.status === 'sent') return this.repo.recordSent(em, row.id, token, new Date());
+      if (o.status === 'retrying') return this.repo.recordRetry(em, row.id, token, o.error, o.nextAttemptAt);
+      return this.repo.recordFailure(em, row.id, token, o.error);
     }));
-    // Only when our lease ran out and another sender took rows over; it records its own attempts.
-    if (recorded < sentIds.length) this.logger.warn(`${sentIds.length - recorded} sent email(s) had been taken over after the lease expired`);
-    return sentIds.length - recorded;
+    if (!done) this.logger.warn(`email id=${row.id}: the claim expired before the attempt was recorded`);
+    return done;
   }
 
   /**
@@ -151,6 +170,15 @@ export class OutboxSender implements BeforeApplicationShutdown {
    */
   private queueTransaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.tx.isSqlite ? this.tx.run(undefined, work) : this.dataSource.transaction('READ COMMITTED', work);
+  }
+
+  /**
+   * One UPDATE of rows this sender holds: its own transaction on MySQL
+   * (autocommit, one round trip); on SQLite it waits its turn in the queue
+   * like every write, so it cannot land inside another request's transaction.
+   */
+  private singleStatement<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.tx.isSqlite ? this.tx.run(undefined, work) : work(this.dataSource.manager);
   }
 
   /** Runs work again after a deadlock or lock wait timeout (MySQL 1213/1205), a few times, with a short pause. */

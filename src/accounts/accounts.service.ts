@@ -151,10 +151,10 @@ export class AccountsService {
   }
 
   /** The account's name and its contacts, for addressing email; read with the caller's transaction. */
-  async mailingList(accountId: number, em?: EntityManager): Promise<{ name: string; contacts: ContactView[] } | null> {
+  async mailingList(accountId: number, em?: EntityManager): Promise<{ name: string; status: AccountStatus; contacts: ContactView[] } | null> {
     const account = await this.repo.findById(accountId, em);
     if (!account) return null;
-    return { name: account.name, contacts: (await this.repo.findContacts([accountId], em)).map(contactView) };
+    return { name: account.name, status: account.status, contacts: (await this.repo.findContacts([accountId], em)).map(contactView) };
   }
 
   private async views(accounts: AccountEntity[]): Promise<AccountView[]> {

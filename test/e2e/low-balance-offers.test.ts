@@ -6,7 +6,7 @@
  */
 import request from 'supertest';
 import { OutboxSender } from '../../src/notifications/outbox-sender';
-import { grant, makeAccount, makeTicket, setPolicy } from '../factories';
+import { grant, makeAccount, makeIncidentType, makeTicket, setPolicy } from '../factories';
 import { startSmtpSink, SmtpSink } from '../helpers/smtp-sink';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
@@ -72,5 +72,38 @@ describe('low-balance offers', () => {
     expect((await offersFor(a.id)).total).toBe(4);
     await t.app.get(OutboxSender).drain();
     expect(smtp.received.filter((m) => m.subject.startsWith('Crossing'))).toHaveLength(4);
+  });
+
+  it('does not offer again when a reclassification leaves the balance where it was, but does after a real rise and fall', async () => {
+    await setPolicy(t, { lowBalanceThreshold: 2 });
+    try {
+      const [typeA, typeB] = [await makeIncidentType(t, 2), await makeIncidentType(t, 2)];
+      const a = await makeAccount(t);
+      await grant(t, a.id, 3);
+      const call = await makeTicket(t, { accountId: a.id, fault: 'client', incidentTypeId: typeA.id }); // 3 → 1: crosses
+      expect(call.status).toBe(201);
+      expect((await offersFor(a.id)).total).toBe(1);
+
+      // Same cost, other type: refund (→ 3) and debit (→ 1) in one transaction. Net: no change, no offer.
+      const same = await request(t.http).post(`/api/tickets/${call.body.id}/classify`).set(t.admin.auth).send({ fault: 'client', incidentTypeId: typeB.id });
+      expect(same.status).toBe(200);
+      expect((await offersFor(a.id)).total).toBe(1);
+
+      // Our fault after all: points back (→ 3). Then client caused again: 3 → 1 crosses anew.
+      await request(t.http).post(`/api/tickets/${call.body.id}/classify`).set(t.admin.auth).send({ fault: 'provider' }).expect(200);
+      expect((await offersFor(a.id)).total).toBe(1);
+      await request(t.http).post(`/api/tickets/${call.body.id}/classify`).set(t.admin.auth).send({ fault: 'client', incidentTypeId: typeA.id }).expect(200);
+      expect((await offersFor(a.id)).total).toBe(2);
+    } finally {
+      await setPolicy(t, { lowBalanceThreshold: 1 });
+    }
+  });
+
+  it('offers nothing for a closed account', async () => {
+    const a = await makeAccount(t);
+    await grant(t, a.id, 3);
+    await request(t.http).post(`/api/accounts/${a.id}/close`).set(t.admin.auth).send({ reason: 'moved to another provider' }).expect(200);
+    await request(t.http).post(`/api/accounts/${a.id}/points/adjustments`).set(t.admin.auth).send({ delta: -3, reason: 'closing balance written off' }).expect(201);
+    expect((await offersFor(a.id)).total).toBe(0);
   });
 });

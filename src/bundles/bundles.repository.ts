@@ -25,6 +25,15 @@ export class BundlesRepository {
     return (em ?? this.repo.manager).findOne(BundleEntity, { where: { id } });
   }
 
+  /**
+   * The row to change, locked until the transaction ends on MySQL, so two
+   * concurrent edits apply one after the other instead of the later one
+   * writing back a stale copy (SQLite runs one transaction at a time).
+   */
+  findByIdForUpdate(id: number, em: EntityManager, lock: boolean): Promise<BundleEntity | null> {
+    return em.findOne(BundleEntity, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+  }
+
   async insert(em: EntityManager, row: Omit<BundleEntity, 'id'>): Promise<BundleEntity> {
     const r = await em.insert(BundleEntity, row);
     return { ...row, id: Number(r.identifiers[0].id) };

@@ -92,8 +92,11 @@ export class BundlesService {
 
   async update(id: number, patch: BundlePatch, actor: Actor): Promise<BundleView> {
     const updated = await this.write(patch.code, async (em) => {
-      const before = await this.repo.findById(id, em);
+      const before = await this.repo.findByIdForUpdate(id, em, !this.tx.isSqlite);
       if (!before) throw new BundleError('NOT_FOUND', `bundle ${id} not found`);
+      if (patch.currency !== undefined && patch.currency !== before.currency && patch.priceCents === undefined) {
+        throw new BundleError('INVALID', 'priceCents is required when currency changes (the price is in the currency)');
+      }
       const after: BundleEntity = { ...before, ...patch, updatedAt: new Date() };
       after.points = after.paidIncidents + after.bonusIncidents;
       checkWindow(after);

@@ -13,6 +13,7 @@ export interface AppConfig {
   readonly sessionSecretGenerated: boolean;
   readonly admin: { readonly email: string; readonly password?: string };
   readonly publicUrl: string;
+  readonly publicUrlDefaulted: boolean;
   readonly mail: MailConfig;
   readonly schedulerEnabled: boolean;
   readonly logLevel: string;
@@ -42,6 +43,7 @@ export function buildConfig(raw: Record<string, string | undefined> = process.en
   return Object.freeze({
     port,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrlDefaulted: !env.PUBLIC_URL,
     database,
     sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
     sessionSecretGenerated: !env.SESSION_SECRET,

@@ -25,6 +25,9 @@ export class OutboxScheduler implements OnApplicationBootstrap {
       this.logger.warn('SMTP_URL is not set: emails stay in the outbox (console → Outbox) until a mail server is configured');
       return;
     }
+    if (this.config.publicUrlDefaulted) {
+      this.logger.warn(`PUBLIC_URL is not set: links in emails point to ${this.config.publicUrl}`);
+    }
     const timer = setInterval(() => void this.tick(), this.config.mail.pollMs);
     this.registry.addInterval('outbox-sender', timer);
   }

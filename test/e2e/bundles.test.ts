@@ -104,6 +104,25 @@ describe(`bundles catalog (${onMariaDb() ? 'MariaDB' : 'SQLite'})`, () => {
       expect(updates.map((u) => [(u.before as Bundle).points, (u.after as Bundle).points]).sort((x, y) => x[0] - y[0])).toEqual([[6, 11], [11, 13]]);
     });
 
+    it('refuses a new currency without a new price (the price is in the currency), writing nothing', async () => {
+      const b = await create({ priceCents: 70000 });
+      await expectNothingWritten(t, async () => {
+        const res = await patch(b.id, { currency: 'JPY' });
+        expect(res.status).toBe(400);
+        expect(messageOf(res.body)).toMatch(/priceCents/);
+      });
+    });
+
+    it('applies two concurrent patches of different fields both (neither writes back a stale copy)', async () => {
+      for (let i = 0; i < 5; i++) {
+        const b = await create({ paidIncidents: 5, bonusIncidents: 1 });
+        const [r1, r2] = await Promise.all([patch(b.id, { name: `Renamed ${i}` }), patch(b.id, { priceCents: 12345 + i })]);
+        expect([r1.status, r2.status]).toEqual([200, 200]);
+        const now = (await request(t.http).get(`/api/bundles/${b.id}`).set(agent.auth)).body;
+        expect(now).toMatchObject({ name: `Renamed ${i}`, priceCents: 12345 + i });
+      }
+    });
+
     it('a null date removes the limit; an empty patch changes nothing but is still answered', async () => {
       const b = await create({ availableFrom: utcDay(-30), availableUntil: utcDay(-1) });
       expect(b.onSale).toBe(false);

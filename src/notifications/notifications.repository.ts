@@ -97,9 +97,14 @@ export class NotificationsRepository {
     return em.find(NotificationEntity, { where: { claimToken: token }, order: { id: 'ASC' } });
   }
 
-  /** Marks a claimed row sent; false when it is no longer ours (the lease expired and another sender took it). */
-  async recordSent(em: EntityManager, id: number, token: string, sentAt: Date): Promise<boolean> {
-    return this.recordAttempt(em, id, token, { status: 'sent', sentAt, lastError: null });
+  /** Marks claimed rows sent; returns how many were still ours (a row whose lease expired may have been taken over). */
+  async recordSent(em: EntityManager, ids: number[], token: string, sentAt: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const r = await em.createQueryBuilder().update(NotificationEntity)
+      .set({ status: 'sent', sentAt, lastError: null, attempts: () => 'attempts + 1', claimToken: null, leaseUntil: null })
+      .where({ id: In(ids), claimToken: token })
+      .execute();
+    return r.affected ?? 0;
   }
 
   /** A failed attempt that will be tried again at `nextAttemptAt`. */

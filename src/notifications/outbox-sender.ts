@@ -19,6 +19,8 @@ export interface SendRound {
 const MAX_BACKOFF_MS = 3_600_000;
 /** Tries of the statement that records an attempt (a lost record means a repeated email once the lease ends). */
 const RECORD_TRIES = 5;
+/** Sent emails recorded together (one UPDATE). */
+const SENT_FLUSH = 10;
 /** Longest a send may take (nodemailer's connection + greeting + socket timeouts) plus slack. */
 const SEND_MARGIN_MS = 60_000;
 
@@ -93,6 +95,14 @@ export class OutboxSender implements BeforeApplicationShutdown {
     const sendBy = (rows[0].leaseUntil as Date).getTime() - Math.min(SEND_MARGIN_MS, this.config.mail.leaseMs / 2);
     const queue = [...rows];
     const unsent: number[] = [];
+    // Sent emails are recorded a few at a time (one UPDATE for up to SENT_FLUSH of them), failures at once:
+    // a crash or shutdown later in the round can repeat at most that few.
+    let sent: number[] = [];
+    const flushSent = async () => {
+      const ids = sent;
+      sent = [];
+      if (ids.length > 0) round.sent += await this.recordSent(ids, token);
+    };
     const worker = async () => {
       for (let row = queue.shift(); row; row = queue.shift()) {
         if (this.stopping || Date.now() > sendBy) {
@@ -100,11 +110,16 @@ export class OutboxSender implements BeforeApplicationShutdown {
           continue;
         }
         const outcome = await this.attempt(row);
-        // Recorded at once, so a crash or shutdown later in the round cannot repeat this email.
-        if (await this.recordOne(row, token, outcome)) round[outcome.status] += 1;
+        if (outcome.status === 'sent') {
+          sent.push(row.id);
+          if (sent.length >= SENT_FLUSH) await flushSent();
+        } else if (await this.recordFailedAttempt(row, token, outcome)) {
+          round[outcome.status] += 1;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.transport.connections, rows.length) }, worker));
+    await flushSent();
     if (unsent.length > 0) {
       // Given back at once instead of waiting for the lease to end.
       await this.retryLockConflicts(() => this.queueTransaction((em) => this.repo.release(em, unsent, token)));
@@ -146,16 +161,20 @@ export class OutboxSender implements BeforeApplicationShutdown {
   }
 
   /**
-   * Records one attempt on the row this sender still holds; false when the
-   * row was taken over (our lease ran out), in which case the new holder
-   * records its own attempt.
+   * Marks sent rows this sender still holds; returns how many. A row missing
+   * was taken over after our lease ran out; its new holder records its own attempt.
    */
-  private async recordOne(row: NotificationEntity, token: string, o: Outcome): Promise<boolean> {
-    const done = await this.retryLockConflicts(() => this.singleStatement((em) => {
-      if (o.status === 'sent') return this.repo.recordSent(em, row.id, token, new Date());
-      if (o.status === 'retrying') return this.repo.recordRetry(em, row.id, token, o.error, o.nextAttemptAt);
-      return this.repo.recordFailure(em, row.id, token, o.error);
-    }));
+  private async recordSent(ids: number[], token: string): Promise<number> {
+    const n = await this.retryLockConflicts(() => this.singleStatement((em) => this.repo.recordSent(em, ids, token, new Date())));
+    if (n < ids.length) this.logger.warn(`${ids.length - n} sent email(s): the claim expired before the attempt was recorded`);
+    return n;
+  }
+
+  /** Records a failed attempt (to retry later, or given up); false when the row was taken over meanwhile. */
+  private async recordFailedAttempt(row: NotificationEntity, token: string, o: Exclude<Outcome, { status: 'sent' }>): Promise<boolean> {
+    const done = await this.retryLockConflicts(() => this.singleStatement((em) => o.status === 'retrying'
+      ? this.repo.recordRetry(em, row.id, token, o.error, o.nextAttemptAt)
+      : this.repo.recordFailure(em, row.id, token, o.error)));
     if (!done) this.logger.warn(`email id=${row.id}: the claim expired before the attempt was recorded`);
     return done;
   }

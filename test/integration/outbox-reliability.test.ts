@@ -258,11 +258,9 @@ describe(`email outbox reliability (${onMariaDb() ? 'MariaDB' : 'SQLite'})`, () 
       // The dead sender wakes up and records its own (failed) attempt: its claim is gone, nothing changes.
       const late = await tx.run(undefined, async (em) => {
         await repo.recordFailure(em, Number(ids[0]), 'dead-sender', 'late failure');
-        const sent: boolean[] = [];
-        for (const id of ids) sent.push(await repo.recordSent(em, Number(id), 'dead-sender', new Date()));
-        return sent;
+        return repo.recordSent(em, ids.map(Number), 'dead-sender', new Date());
       });
-      expect(late).toEqual(ids.map(() => false));
+      expect(late).toBe(0);
       expect((await outboxRows(t, [ids[0]]))[0]).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
       expect(await drain(t)).toMatchObject({ claimed: 0 });
       expect(smtp.received).toHaveLength(5);

@@ -1,15 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { IsCalendarDate, IsOptionalNotNull, IsOptionalOrNull, Trim } from '../../common/http/validation';
+import { IsCalendarDate, IsCode, IsOptionalNotNull, IsOptionalOrNull, Trim } from '../../common/http/validation';
 
-const CODE = /^[a-z0-9][a-z0-9_-]*$/;
-const CODE_MSG = 'code must be lowercase letters, digits, "-" or "_"';
 const CURRENCY = /^[A-Z]{3}$/;
 const CURRENCY_MSG = 'currency must be an ISO-4217 code such as USD';
 
 export class CreateBundleDto {
   @ApiProperty({ example: 'buy10get12' })
-  @IsString() @Length(1, 50) @Matches(CODE, { message: CODE_MSG })
+  @IsCode()
   code: string;
 
   @ApiProperty({ example: 'Buy 10 get 12' })
@@ -43,7 +41,7 @@ export class CreateBundleDto {
 
 export class UpdateBundleDto {
   @ApiPropertyOptional()
-  @IsOptionalNotNull() @IsString() @Length(1, 50) @Matches(CODE, { message: CODE_MSG })
+  @IsOptionalNotNull() @IsCode()
   code?: string;
 
   @ApiPropertyOptional()

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsString, Length, Matches, registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
 
 /**
  * Optional, but not nullable: the field may be left out, while `null` is
@@ -31,3 +32,8 @@ export function IsCalendarDate(options?: ValidationOptions) {
       },
     });
 }
+
+/** A short machine name such as `buy5get6` or `how-to`: 1–50 lowercase letters, digits, "-" or "_". */
+export const IsCode = () => applyDecorators(
+  IsString(), Length(1, 50), Matches(/^[a-z0-9][a-z0-9_-]*$/, { message: 'code must be lowercase letters, digits, "-" or "_"' }),
+);

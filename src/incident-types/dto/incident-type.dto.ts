@@ -1,13 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { IsOptionalNotNull, Trim } from '../../common/http/validation';
+import { IsBoolean, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsCode, IsOptionalNotNull, Trim } from '../../common/http/validation';
 
-const CODE = /^[a-z0-9][a-z0-9_-]*$/;
-const CODE_MSG = 'code must be lowercase letters, digits, "-" or "_"';
 
 export class CreateIncidentTypeDto {
   @ApiProperty({ example: 'how-to' })
-  @IsString() @Length(1, 50) @Matches(CODE, { message: CODE_MSG })
+  @IsCode()
   code: string;
 
   @ApiProperty({ example: 'How-to question answered by the manual' })
@@ -21,7 +19,7 @@ export class CreateIncidentTypeDto {
 
 export class UpdateIncidentTypeDto {
   @ApiPropertyOptional()
-  @IsOptionalNotNull() @IsString() @Length(1, 50) @Matches(CODE, { message: CODE_MSG })
+  @IsOptionalNotNull() @IsCode()
   code?: string;
 
   @ApiPropertyOptional()

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 import request from 'supertest';
 import { Role } from '../../src/auth/actor';
 import { TestApp } from '../helpers/test-app';
@@ -69,4 +69,21 @@ export async function waitForText(locator: Locator, text: string | RegExp, timeo
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`expected text ${String(text)} but found: ${last.replace(/\s+/g, ' ').trim()}`);
+}
+
+/**
+ * A fresh 1280×800 page whose script errors and console errors (CSP
+ * violations among them) are collected in `problems`; a test ends with
+ * `problems` empty. 4xx answers (422 forms, 403 pages) only log "Failed to
+ * load resource" and are expected.
+ */
+export async function watchedPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
+  });
+  return { context, page, problems };
 }

@@ -4,7 +4,7 @@ import { OutboxSender } from '../../src/notifications/outbox-sender';
 import { grant, makeAccount } from '../factories';
 import { startSmtpSink, SmtpSink } from '../helpers/smtp-sink';
 import { startTestApp, TestApp } from '../helpers/test-app';
-import { describeInBrowser, launchChromium, logIn, makeUser, waitForText } from './browser';
+import { describeInBrowser, launchChromium, logIn, makeUser, waitForText, watchedPage } from './browser';
 
 describeInBrowser('bundles, the low-balance offer and the outbox in a browser', () => {
   let t: TestApp;
@@ -33,14 +33,7 @@ describeInBrowser('bundles, the low-balance offer and the outbox in a browser', 
     await smtp?.close();
   });
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    pageProblems = [];
-    page.on('pageerror', (err) => pageProblems.push(`page error: ${err.message}`));
-    // CSP violations are console errors too; 4xx answers (422 forms) only log "Failed to load resource".
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageProblems.push(`console: ${m.text()}`);
-    });
+    ({ context, page, problems: pageProblems } = await watchedPage(browser));
   });
   afterEach(async () => {
     await context.close();

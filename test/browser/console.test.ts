@@ -5,7 +5,7 @@ import request from 'supertest';
 import { balanceOf, grant, makeAccount, setPolicy } from '../factories';
 import { expectLedgerInvariants } from '../helpers/invariants';
 import { ADMIN, startTestApp, TestApp } from '../helpers/test-app';
-import { describeInBrowser, launchChromium, logIn, makeUser, waitForText } from './browser';
+import { describeInBrowser, launchChromium, logIn, makeUser, waitForText, watchedPage } from './browser';
 
 describeInBrowser('agent console in a browser', () => {
   let t: TestApp;
@@ -30,14 +30,7 @@ describeInBrowser('agent console in a browser', () => {
     await t?.close();
   });
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    pageProblems = [];
-    page.on('pageerror', (err) => pageProblems.push(`page error: ${err.message}`));
-    // 4xx answers also log "Failed to load resource"; those are expected (422 forms, 403 pages).
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageProblems.push(`console: ${m.text()}`);
-    });
+    ({ context, page, problems: pageProblems } = await watchedPage(browser));
   });
   afterEach(async () => {
     await context.close();

@@ -1,10 +1,12 @@
 import { CreateCoreTables1763776800000 } from './1763776800000-create-core-tables';
 import { AddUserSessionRevocation1763900000000 } from './1763900000000-add-user-session-revocation';
 import { CreateBundlesAndNotifications1764000000000 } from './1764000000000-create-bundles-and-notifications';
+import { CreatePurchasesAndInvitations1764100000000 } from './1764100000000-create-purchases-and-invitations';
 
 /** Every migration, oldest first. Add new ones at the end; never edit a merged one. */
 export const MIGRATIONS = [
   CreateCoreTables1763776800000,
   AddUserSessionRevocation1763900000000,
   CreateBundlesAndNotifications1764000000000,
+  CreatePurchasesAndInvitations1764100000000,
 ];

@@ -15,6 +15,10 @@ export interface AppConfig {
   readonly publicUrl: string;
   readonly publicUrlDefaulted: boolean;
   readonly mail: MailConfig;
+  readonly billing: BillingConfig;
+  /** Set when both Stripe secrets are configured: card payments through Stripe Checkout. */
+  readonly stripe?: StripeConfig;
+  readonly invitationTtlHours: number;
   readonly schedulerEnabled: boolean;
   readonly logLevel: string;
   readonly cookieSecure: boolean;
@@ -32,6 +36,22 @@ export interface MailConfig {
   readonly batchSize: number;
 }
 
+export interface BillingConfig {
+  /** Seller's address lines for invoices. */
+  readonly address: string[];
+  /** Bank-transfer instructions, one line each; empty when none are configured. */
+  readonly bankDetails: string[];
+}
+
+export interface StripeConfig {
+  readonly secretKey: string;
+  readonly webhookSecret: string;
+  /** A local stripe-mock (tests); unset means Stripe's own API. */
+  readonly apiUrl?: string;
+}
+
+const lines = (v: string | undefined) => (v ?? '').split(/\\n|\n/).map((l) => l.trim()).filter((l) => l !== '');
+
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export function buildConfig(raw: Record<string, string | undefined> = process.env): AppConfig {
@@ -40,6 +60,10 @@ export function buildConfig(raw: Record<string, string | undefined> = process.en
     ? { type: 'mysql', url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE ?? 20 }
     : { type: 'sqlite', path: env.SQLITE_PATH ?? './data/pointdesk.sqlite' };
   const port = env.PORT ?? 3000;
+  if (!env.STRIPE_SECRET_KEY !== !env.STRIPE_WEBHOOK_SECRET) {
+    const missing = env.STRIPE_SECRET_KEY ? 'STRIPE_WEBHOOK_SECRET' : 'STRIPE_SECRET_KEY';
+    throw new Error(`Invalid configuration:\n  - ${missing}: card payments need both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET`);
+  }
   return Object.freeze({
     port,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
@@ -58,6 +82,11 @@ export function buildConfig(raw: Record<string, string | undefined> = process.en
       pollMs: env.OUTBOX_POLL_MS ?? 2000,
       batchSize: env.OUTBOX_BATCH_SIZE ?? 50,
     }),
+    billing: Object.freeze({ address: lines(env.BILLING_ADDRESS), bankDetails: lines(env.BILLING_BANK_DETAILS) }),
+    stripe: env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
+      ? Object.freeze({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, apiUrl: env.STRIPE_API_URL })
+      : undefined,
+    invitationTtlHours: env.INVITATION_TTL_HOURS ?? 72,
     schedulerEnabled: env.SCHEDULER_ENABLED !== 'false',
     logLevel: env.LOG_LEVEL ?? 'info',
     cookieSecure: env.COOKIE_SECURE === 'true',

@@ -87,6 +87,30 @@ export class EnvSchema {
   @IsOptional() @IsBooleanString({ message: 'COOKIE_SECURE must be true or false' })
   COOKIE_SECURE?: string;
 
+  /** Stripe secret API key; with STRIPE_WEBHOOK_SECRET it turns on card payments (Stripe Checkout). */
+  @IsOptional() @Matches(/^(sk|rk)_\S+$/, { message: 'STRIPE_SECRET_KEY must be a Stripe secret key (sk_… or rk_…)' })
+  STRIPE_SECRET_KEY?: string;
+
+  /** Signing secret of the Stripe webhook endpoint (whsec_…) that points at /api/webhooks/stripe. */
+  @IsOptional() @Matches(/^whsec_\S+$/, { message: 'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)' })
+  STRIPE_WEBHOOK_SECRET?: string;
+
+  /** Base URL of the Stripe API, only for a local stripe-mock in tests and development. */
+  @IsOptional() @Matches(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, { message: 'STRIPE_API_URL must be an http(s)://host[:port] URL' })
+  STRIPE_API_URL?: string;
+
+  /** The seller's postal address on invoices (use \n for line breaks). */
+  @IsOptional() @IsString()
+  BILLING_ADDRESS?: string;
+
+  /** How to pay an invoice by bank transfer (account holder, IBAN, …), shown on invoices and in the portal. */
+  @IsOptional() @IsString()
+  BILLING_BANK_DETAILS?: string;
+
+  /** How long the link in a client invitation email stays valid. */
+  @IsOptional() @IsInt() @Min(1) @Max(24 * 90)
+  INVITATION_TTL_HOURS?: number;
+
   /** Size of the MySQL connection pool. */
   @IsOptional() @IsInt() @Min(1) @Max(500)
   DB_POOL_SIZE?: number;

@@ -10,7 +10,8 @@ import { TestApp, TestUser } from '../helpers/test-app';
  * rejected request sent with an Idempotency-Key stores its answer so that a
  * retry replays it.
  */
-const FULL_TABLES = ['users', 'accounts', 'point_balances', 'policies', 'incident_types', 'tickets', 'bundles'] as const;
+const FULL_TABLES = ['users', 'accounts', 'point_balances', 'policies', 'incident_types', 'tickets', 'bundles',
+  'purchases', 'purchase_payments', 'invoice_counters', 'stripe_events', 'user_invitations'] as const;
 const AGGREGATED: Record<string, string> = {
   contacts: 'COUNT(*) AS n, MAX(id) AS max_id',
   account_search_terms: 'COUNT(*) AS n, SUM(account_id) AS ids, SUM(LENGTH(term)) AS len',

@@ -14,6 +14,8 @@ export class CreatePurchasesAndInvitations1764100000000 implements MigrationInte
         col.str('invoice_number', 32),
         col.ref('account_id'),
         col.ref('bundle_id'),
+        // The invoice line as sold ("Buy 5 get 6"); a later rename of the bundle does not change it.
+        col.str('description', 200),
         col.int('quantity'),
         col.int('points'),
         col.int('amount_cents'),

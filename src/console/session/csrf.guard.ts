@@ -1,18 +1,11 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Request } from 'express';
-import { AuthError } from '../../auth/auth.errors';
+import { Injectable } from '@nestjs/common';
+import { SessionCsrfGuard } from '../../common/web/session-csrf';
 import { ConsoleCsrf } from './console-csrf';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** Every state-changing console request must carry this browser's CSRF token. */
+/** Every state-changing console request must carry this browser's console CSRF token. */
 @Injectable()
-export class CsrfGuard implements CanActivate {
-  constructor(private readonly csrf: ConsoleCsrf) {}
-
-  canActivate(ctx: ExecutionContext): boolean {
-    const req = ctx.switchToHttp().getRequest<Request>();
-    if (SAFE_METHODS.has(req.method) || this.csrf.isValid(req)) return true;
-    throw new AuthError('FORBIDDEN', 'This form has expired or did not come from this console. Reload the page and try again.');
+export class CsrfGuard extends SessionCsrfGuard {
+  constructor(csrf: ConsoleCsrf) {
+    super(csrf);
   }
 }

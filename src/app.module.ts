@@ -18,6 +18,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { IncidentTypesModule } from './incident-types/incident-types.module';
 import { PointBankModule } from './point-bank/point-bank.module';
 import { PolicyModule } from './policy/policy.module';
+import { PurchasesModule } from './purchases/purchases.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { UsersModule } from './users/users.module';
 
@@ -44,6 +45,7 @@ export class AppModule {
         TicketsModule,
         BundlesModule,
         NotificationsModule,
+        PurchasesModule,
         HealthModule,
         ConsoleModule,
       ],

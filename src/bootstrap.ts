@@ -26,7 +26,11 @@ export interface StartedApp {
  * first admin. The caller decides whether and where to listen.
  */
 export async function createApp(config: AppConfig, opts: { quiet?: boolean } = {}): Promise<StartedApp> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    // Keeps each request's raw bytes beside the parsed body: Stripe signs the exact body it sent.
+    rawBody: true,
+  });
   if (!opts.quiet) app.useLogger(app.get(Logger));
   else app.useLogger(false);
   app.enableShutdownHooks();

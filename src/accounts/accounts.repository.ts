@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { AccountSearchTermEntity } from './account-search-term.entity';
-import { AccountEntity, AccountStatus } from './account.entity';
+import { AccountEntity, AccountStatus, PolicyStatus } from './account.entity';
 import { ContactEntity } from './contact.entity';
 import { select } from '../common/database/sql';
 import { likePrefix } from './search-terms';
@@ -68,6 +68,15 @@ export class AccountsRepository {
   }
 
   /** The account's status, read on every logged call: hand-written (see common/database/sql.ts). */
+  /** policyStatus → enrolled unless it already is; returns the status it had, or null when nothing changed. */
+  async enrol(em: EntityManager, id: number): Promise<PolicyStatus | null> {
+    const [row] = await select<{ policy_status: PolicyStatus }>(em, 'SELECT policy_status FROM accounts WHERE id = ?', [id]);
+    if (!row || row.policy_status === 'enrolled') return null;
+    const r = await em.createQueryBuilder().update(AccountEntity).set({ policyStatus: 'enrolled' })
+      .where('id = :id AND policy_status <> :enrolled', { id, enrolled: 'enrolled' }).execute();
+    return r.affected ? row.policy_status : null;
+  }
+
   async findStatus(em: EntityManager, id: number): Promise<AccountStatus | null> {
     const [row] = await select<{ status: AccountStatus }>(em, 'SELECT status FROM accounts WHERE id = ?', [id]);
     return row ? row.status : null;

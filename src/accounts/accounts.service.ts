@@ -136,6 +136,19 @@ export class AccountsService {
     return this.get(actor, id);
   }
 
+  /**
+   * For other modules, inside their transaction: the account's policyStatus
+   * becomes `enrolled` (its first paid purchase), audited with the cause.
+   */
+  async enrol(em: EntityManager, id: number, cause: { actorId: number | null; reason: string }): Promise<void> {
+    const before = await this.repo.enrol(em, id);
+    if (!before) return;
+    await this.audit.record(em, {
+      actorId: cause.actorId, action: 'account.enrol', entityType: 'account', entityId: id, reason: cause.reason,
+      before: { policyStatus: before }, after: { policyStatus: 'enrolled' },
+    });
+  }
+
   async exists(id: number): Promise<boolean> {
     return this.repo.exists(id);
   }

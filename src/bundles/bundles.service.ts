@@ -64,6 +64,15 @@ export class BundlesService {
     return (await this.repo.findOnSale(day, em)).map((b) => view(b, day));
   }
 
+  /** For a purchase, read in the buyer's transaction: the bundle if it is on sale on that day, else NOT_FOUND / NOT_ON_SALE. */
+  async requireOnSale(id: number, em: EntityManager, at: Date = new Date()): Promise<BundleView> {
+    const b = await this.repo.findById(id, em);
+    if (!b) throw new BundleError('NOT_FOUND', `bundle ${id} not found`);
+    const v = view(b, utcDay(at));
+    if (!v.onSale) throw new BundleError('NOT_ON_SALE', `bundle ${b.code} is not on sale`);
+    return v;
+  }
+
   async get(actor: Actor, id: number): Promise<BundleView> {
     const b = await this.repo.findById(id);
     const v = b && view(b);

@@ -29,6 +29,16 @@ export async function execute(em: EntityManager, sql: string, params: unknown[])
   return { affected: r.affected ?? 0, insertId };
 }
 
+/**
+ * Runs a statement built with the query builder and reports what it did.
+ * Unlike QueryBuilder.execute(), `affected` is also right for an INSERT
+ * IGNORE on SQLite (whose raw result there is only the last row id).
+ */
+export function executeBuilt(em: EntityManager, qb: { getQueryAndParameters(): [string, unknown[]] }): Promise<WriteResult> {
+  const [sql, params] = qb.getQueryAndParameters();
+  return execute(em, sql, params);
+}
+
 /** One SELECT; rows as plain objects keyed by column name. */
 export function select<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
   return em.query(sql, params) as Promise<T[]>;

@@ -26,4 +26,19 @@ describe('buildConfig', () => {
   it('ignores empty values and unrelated variables', () => {
     expect(buildConfig({ PORT: '', HOME: '/root' }).port).toBe(3000);
   });
+
+  it('turns card payments on only with both Stripe secrets, and names the missing one', () => {
+    expect(buildConfig({}).stripe).toBeUndefined();
+    expect(buildConfig({ STRIPE_SECRET_KEY: 'sk_test_1', STRIPE_WEBHOOK_SECRET: 'whsec_1' }).stripe)
+      .toEqual({ secretKey: 'sk_test_1', webhookSecret: 'whsec_1', apiUrl: undefined });
+    expect(() => buildConfig({ STRIPE_SECRET_KEY: 'sk_test_1' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
+    expect(() => buildConfig({ STRIPE_WEBHOOK_SECRET: 'whsec_1' })).toThrow(/STRIPE_SECRET_KEY/);
+    expect(() => buildConfig({ STRIPE_SECRET_KEY: 'pk_live_1', STRIPE_WEBHOOK_SECRET: 'whsec_1' })).toThrow(/STRIPE_SECRET_KEY must be/);
+  });
+
+  it('splits billing address and bank details into lines on \\n or real newlines', () => {
+    const c = buildConfig({ BILLING_ADDRESS: 'Acme Ltd\\n1 Main St\nSpringfield', BILLING_BANK_DETAILS: ' IBAN DE00 1234 ' });
+    expect(c.billing).toEqual({ address: ['Acme Ltd', '1 Main St', 'Springfield'], bankDetails: ['IBAN DE00 1234'] });
+    expect(buildConfig({}).billing).toEqual({ address: [], bankDetails: [] });
+  });
 });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { grant, makeAccount, makeIncidentType, makeTicket, setPolicy } from '../factories';
+import { buy5get6Id, makePurchase } from '../factories/purchases';
 import { expectLedgerInvariants } from '../helpers/invariants';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
@@ -56,6 +57,22 @@ describe('a small connection pool under parallel calls', () => {
       request(t.http).post(`/api/accounts/${a.id}/points/adjustments`).set(t.admin.auth).timeout(20_000)
         .send({ delta: -1, reason: `parallel correction ${i}` })));
     expect(res.map((r) => r.status).sort()).toEqual([201, 201, 201, 409, 409, 409]);
+    await expectLedgerInvariants(t.dataSource);
+  });
+
+  it('answers parallel purchases and the payments that complete them', async () => {
+    const bundleId = await buy5get6Id(t);
+    const accounts = await Promise.all([makeAccount(t), makeAccount(t), makeAccount(t)]);
+    await staleCaches();
+    const created = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+      request(t.http).post(`/api/accounts/${accounts[i % 3].id}/purchases`).set(t.admin.auth).timeout(20_000).send({ bundleId })));
+    expect(created.map((r) => r.status)).toEqual(Array(6).fill(201));
+    const paid = await Promise.all(created.map((r) =>
+      request(t.http).post(`/api/purchases/${r.body.id}/payments`).set(t.admin.auth).timeout(20_000)
+        .send({ amountCents: r.body.amountCents, method: 'cash' })));
+    expect(paid.map((r) => r.body.status)).toEqual(Array(6).fill('paid'));
+    const extra = await makePurchase(t, accounts[0].id, { bundleId });
+    expect(extra.status).toBe('pending');
     await expectLedgerInvariants(t.dataSource);
   });
 });

@@ -1,12 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { Role } from '../auth/actor';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { Actor, Role } from '../auth/actor';
 import { hashPassword } from '../auth/password-hasher';
 import { AccountsService } from '../accounts/accounts.service';
 import { AuditService } from '../audit/audit.service';
 import { idString, parseId } from '../common/database/ids';
 import { isUniqueViolation } from '../common/database/unique-violation';
 import { TransactionService } from '../common/database/transaction.service';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { NotificationsService } from '../notifications/notifications.service';
 import { UserEntity } from './user.entity';
 import { UserError } from './users.errors';
 import { UsersRepository } from './users.repository';
@@ -14,6 +17,28 @@ import { UserView } from './dto/user.view';
 
 export { UserView };
 
+/** A client user as the console lists them: whether they still have to accept their invitation. */
+export type ClientUserView = UserView & {
+  invitationPending: boolean;
+  /** When the newest invitation's link stops working (pending only; in the past when it has expired). */
+  invitationExpiresAt: string | null;
+};
+
+/** What an invitation link shows before it is accepted. */
+export interface InvitationDetails {
+  email: string;
+  name: string;
+  accountName: string;
+  expiresAt: string;
+}
+
+const sha256 = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** "Friday, November 28, 2025 at 2:00 PM UTC" */
+const emailTime = (d: Date) =>
+  `${new Intl.DateTimeFormat('en-US', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(d)} UTC`;
+
+const INVALID_LINK = 'This invitation link is no longer valid (unknown, already used or expired); ask for a new invitation';
 
 export interface NewUser {
   email: string;
@@ -32,6 +57,8 @@ export class UsersService {
     private readonly accounts: AccountsService,
     private readonly audit: AuditService,
     private readonly tx: TransactionService,
+    private readonly notifications: NotificationsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   static view(u: UserEntity): UserView {
@@ -81,6 +108,126 @@ export class UsersService {
     const u = await this.repo.findById(id);
     if (!u) throw new UserError('NOT_FOUND', `user ${id} not found`);
     return UsersService.view(u);
+  }
+
+  /**
+   * Invites a client user of the account: creates the user (with a password
+   * nobody knows, so nobody can log in until the invitation is accepted) or
+   * reuses the account's own client user of that email who never accepted an
+   * invitation, ends that user's earlier links, stores a new one-time token
+   * (only its SHA-256) and queues the `invitation` email, all in one
+   * transaction. The email of anyone else (staff, a client of another
+   * account, a client who already has a password) is DUPLICATE_EMAIL.
+   */
+  async invite(accountId: number, input: { name: string; email: string }, actor: Actor): Promise<{ user: UserView; invitation: { expiresAt: string } }> {
+    const email = input.email.trim().toLowerCase();
+    const name = input.name.trim();
+    const token = randomBytes(32).toString('base64url');
+    // A real scrypt hash of a secret thrown away: unusable, and a login attempt costs the same as for anyone else.
+    const unusableHash = await hashPassword(randomBytes(32).toString('base64url'));
+    try {
+      const result = await this.tx.run(undefined, async (em) => {
+        const account = await this.accounts.mailingList(accountId, em);
+        if (!account) throw new UserError('NOT_FOUND', `account ${accountId} not found`);
+        if (account.status === 'closed') throw new UserError('ACCOUNT_CLOSED', `account ${accountId} is closed`);
+        const now = new Date();
+        const user = await this.invitee(em, accountId, email, name, unusableHash, now);
+        await this.repo.expireOpenInvitations(em, user.id, now);
+        const expiresAt = new Date(now.getTime() + this.config.invitationTtlHours * 3_600_000);
+        const invitation = await this.repo.insertInvitation(em, {
+          userId: user.id, tokenHash: sha256(token), expiresAt, usedAt: null, createdBy: actor.id, createdAt: now,
+        });
+        const inviter = await this.repo.findById(actor.id, em);
+        const link = `${this.config.publicUrl}/portal/invitations/${token}`;
+        await this.notifications.enqueue(em, [{
+          kind: 'invitation', accountId, to: user.email, template: 'invitation',
+          subject: `Your invitation to the ${this.config.mail.companyName} client portal for ${account.name}`,
+          data: {
+            accountName: account.name, name: user.name, inviterName: inviter?.name ?? this.config.mail.companyName,
+            link, expiresText: emailTime(expiresAt), ttlHours: this.config.invitationTtlHours,
+          },
+          dedupeKey: `invitation:${invitation.id}`,
+        }]);
+        await this.audit.record(em, {
+          actorId: actor.id, action: 'user.invite', entityType: 'user', entityId: user.id,
+          after: { email: user.email, name: user.name, role: 'client', accountId: String(accountId), expiresAt: expiresAt.toISOString() },
+        });
+        return { user, expiresAt };
+      });
+      this.logger.log(`client invited user=${result.user.id} account=${accountId} by=${actor.id}`);
+      return { user: UsersService.view(result.user), invitation: { expiresAt: result.expiresAt.toISOString() } };
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new UserError('DUPLICATE_EMAIL', `email ${email} is already in use`);
+      throw err;
+    }
+  }
+
+  /** The invitation behind a link, while it can be used (known, unused, unexpired); else null. */
+  async invitationFor(token: string): Promise<InvitationDetails | null> {
+    const invitation = await this.repo.findUsableInvitation(sha256(token), new Date());
+    if (!invitation) return null;
+    const user = await this.repo.findById(invitation.userId);
+    if (!user || user.role !== 'client' || user.accountId === null) return null;
+    const account = await this.accounts.mailingList(user.accountId);
+    if (!account) return null;
+    return { email: user.email, name: user.name, accountName: account.name, expiresAt: invitation.expiresAt.toISOString() };
+  }
+
+  /**
+   * Sets the invited user's password and uses up the link. The link is
+   * claimed by a guarded UPDATE (unused and unexpired), so of two requests
+   * racing with one token exactly one succeeds; an unknown, used or expired
+   * token is NOT_FOUND (404) and changes nothing.
+   */
+  async acceptInvitation(token: string, password: string): Promise<UserView> {
+    if (password.length < 8 || password.length > 200) throw new UserError('INVALID', 'password must be 8 to 200 characters long');
+    const tokenHash = sha256(token);
+    // Hashed before the transaction: scrypt takes ~50 ms and the transaction should not wait for it.
+    const passwordHash = await hashPassword(password);
+    const user = await this.tx.run(undefined, async (em) => {
+      const now = new Date();
+      if (!(await this.repo.useInvitation(em, tokenHash, now))) throw new UserError('NOT_FOUND', INVALID_LINK);
+      const invitation = (await this.repo.findInvitationByHash(em, tokenHash))!;
+      const u = await this.repo.findById(invitation.userId, em);
+      if (!u || !u.active) throw new UserError('NOT_FOUND', INVALID_LINK);
+      await this.repo.update(em, u.id, { passwordHash });
+      await this.audit.record(em, {
+        actorId: u.id, action: 'user.invitation.accept', entityType: 'user', entityId: u.id,
+        after: { invitationId: String(invitation.id) },
+      });
+      return u;
+    });
+    this.logger.log(`invitation accepted user=${user.id}`);
+    return UsersService.view(user);
+  }
+
+  /** The account's client users, with whether each still has an invitation to accept. */
+  async listClientsOf(accountId: number): Promise<ClientUserView[]> {
+    const users = await this.repo.findClientsOf(accountId);
+    const states = await this.repo.invitationStates(users.map((u) => u.id));
+    return users.map((u) => {
+      const s = states.get(u.id);
+      const pending = !!s && !s.accepted;
+      return { ...UsersService.view(u), invitationPending: pending, invitationExpiresAt: pending && s.latest ? s.latest.expiresAt.toISOString() : null };
+    });
+  }
+
+  /** The user to invite: a new client user, or this account's client user of that email who never accepted an invitation. */
+  private async invitee(em: EntityManager, accountId: number, email: string, name: string, unusableHash: string, now: Date): Promise<UserEntity> {
+    const existing = await this.repo.findByEmail(email, em);
+    if (!existing) {
+      return this.repo.insert(em, {
+        email, name, role: 'client', accountId, passwordHash: unusableHash, active: true, createdAt: now, sessionsRevokedAt: null,
+      });
+    }
+    const taken = new UserError('DUPLICATE_EMAIL', `email ${email} is already in use`);
+    if (existing.role !== 'client' || existing.accountId !== accountId || !existing.active) throw taken;
+    const user = (await this.repo.findByIdForUpdate(em, existing.id, !this.tx.isSqlite))!;
+    // Created by an admin with a password, or already accepted an invitation: it has a password of its own.
+    const state = (await this.repo.invitationStates([user.id], em)).get(user.id);
+    if (!state || state.accepted) throw taken;
+    if (user.name !== name) await this.repo.update(em, user.id, { name });
+    return { ...user, name };
   }
 
   /** Ends every console session the user has open (logging out). */

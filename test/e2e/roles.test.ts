@@ -65,6 +65,14 @@ describe('role matrix', () => {
     admin: t.admin.auth, manager: manager.auth, agent: agent.auth, client: clientA.auth, otherClient: clientB.auth, anonymous: {},
   } as Record<Who, Record<string, string>>)[who];
 
+  /** A fresh invitation's token, read from the queued email's link (the token itself is stored nowhere else). */
+  let invitationToken = '';
+  const freshInvitationToken = async () => {
+    const email = `inv${++seq}.${tag()}@client.test`;
+    await request(t.http).post(`/api/accounts/${a.id}/invitations`).set(t.admin.auth).send({ name: 'Invited Client', email }).expect(201);
+    const [row] = await t.dataSource.query('SELECT body_text FROM notifications WHERE to_address = ?', [email]);
+    return /\/portal\/invitations\/([A-Za-z0-9_-]+)/.exec(row.body_text)![1];
+  };
   const freshTicket = async () => (await makeTicket(t, { accountId: a.id, channel: 'email' })).body.id as string;
   /** An email the outbox gave up on (no SMTP server here, so marked failed directly), for retry. */
   const freshFailedEmail = async () => {
@@ -84,6 +92,8 @@ describe('role matrix', () => {
     { method: 'get', path: '/api/auth/me', url: () => '/api/auth/me', expect: e(200, 200, 200, 200, 200) },
     { method: 'post', path: '/api/users', url: () => '/api/users', body: () => ({ email: `u${++seq}.${tag()}@staff.test`, name: 'New Agent', role: 'agent', password: 'long-enough-1' }), expect: e(201, 403, 403, 403, 403) },
     { method: 'get', path: '/api/users', url: () => '/api/users', expect: e(200, 403, 403, 403, 403) },
+    { method: 'post', path: '/api/accounts/:id/invitations', url: () => `/api/accounts/${a.id}/invitations`, body: () => ({ name: 'Invited Client', email: `inv${++seq}.${tag()}@client.test` }), expect: e(201, 201, 403, 403, 403) },
+    { method: 'post', path: '/api/invitations/accept', url: async () => { invitationToken = await freshInvitationToken(); return '/api/invitations/accept'; }, body: () => ({ token: invitationToken, password: 'chosen-password-1' }), expect: { ...e(200, 200, 200, 200, 200), anonymous: 200 } },
     // Accounts
     { method: 'post', path: '/api/accounts', url: () => '/api/accounts', body: () => ({ name: `Matrix ${++seq}` }), expect: e(201, 201, 403, 403, 403) },
     { method: 'get', path: '/api/accounts', url: () => '/api/accounts', expect: e(200, 200, 200, 403, 403) },
@@ -272,6 +282,7 @@ describe('role matrix', () => {
       { method: 'patch', path: '/api/bundles/:id', body: { name: 'Ghost' } },
       { method: 'get', path: '/api/notifications/:id' },
       { method: 'post', path: '/api/notifications/:id/retry' },
+      { method: 'post', path: '/api/accounts/:id/invitations', body: { name: 'Ghost', email: 'ghost.invite@client.test' } },
     ];
 
     it.each(endpoints)('$method $path → 404 for every shape of unknown id, writing nothing', async ({ method, path, body }) => {

@@ -19,3 +19,12 @@ export class LoginResult {
   @ApiProperty() accessToken: string;
   @ApiProperty({ type: UserView }) user: UserView;
 }
+
+export class InvitationInfo {
+  @ApiProperty({ format: 'date-time', description: 'The emailed link works until then, once' }) expiresAt: string;
+}
+
+export class InvitationResult {
+  @ApiProperty({ type: UserView }) user: UserView;
+  @ApiProperty({ type: InvitationInfo }) invitation: InvitationInfo;
+}

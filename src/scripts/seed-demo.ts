@@ -6,7 +6,9 @@ import { createApp } from '../bootstrap';
 import { DomainError } from '../common/errors/domain-error';
 import { buildConfig } from '../config/app-config';
 import { IncidentTypesService, IncidentTypeView } from '../incident-types/incident-types.service';
+import { BundlesService } from '../bundles/bundles.service';
 import { PointBankService } from '../point-bank/point-bank.service';
+import { PurchasesService } from '../purchases/purchases.service';
 import { Channel } from '../policy/policy.types';
 import { Fault, Priority } from '../tickets/ticket.entity';
 import { TicketsService, TicketView } from '../tickets/tickets.service';
@@ -199,6 +201,38 @@ async function seed(app: INestApplication, opts: Options): Promise<void> {
   const leavers = created.filter((c) => !c.plan.favoured).sort((a, b) => a.plan.callWeight - b.plan.callWeight).slice(0, Math.min(2, Math.floor(created.length / 20)));
   for (const [i, c] of leavers.entries()) await accounts.close(Number(c.view.id), CLOSE_REASONS[i], manager);
 
+  // Bundles bought by the busiest accounts: most paid by bank transfer or check, some awaiting payment, one paid in part.
+  const purchases = app.get(PurchasesService);
+  const [bundle] = await app.get(BundlesService).onSale();
+  const bought = { paid: 0, pending: 0, partial: 0 };
+  let portalClient: string | null = null;
+  if (bundle) {
+    const buyers = created.filter((c) => !leavers.includes(c)).sort((a, b) => b.plan.callWeight - a.plan.callWeight).slice(0, 10);
+    for (const [i, c] of buyers.entries()) {
+      const p = await purchases.create(manager, Number(c.view.id), { bundleId: bundle.id, quantity: i % 4 === 0 ? 2 : 1 });
+      if (i % 3 === 2) {
+        bought.pending++;
+        continue;
+      }
+      const partial = i === 4;
+      await purchases.pay(manager, Number(p.id), {
+        amountCents: partial ? Math.floor(p.amountCents / 2) : p.amountCents, method: rng.chance(0.7) ? 'bank_transfer' : 'check',
+        reference: `Remittance for ${p.invoiceNumber}`,
+      });
+      bought[partial ? 'partial' : 'paid']++;
+    }
+    // One client user, to try the portal with.
+    const first = buyers[0];
+    if (first) {
+      const email = `client@${first.plan.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.example`;
+      portalClient = await users.create({ email, name: first.plan.contacts[0].name, role: 'client', password: DEMO_PASSWORD, accountId: first.view.id }, admin.id)
+        .then((u) => u.email, (err: unknown) => {
+          if (err instanceof DomainError && err.code === 'DUPLICATE_EMAIL') return email;
+          throw err;
+        });
+    }
+  }
+
   const low = await accounts.search({ lowBalance: true, status: 'active', limit: 1, offset: 0 });
   const favoured = created.filter((c) => c.plan.favoured).length;
   const longStanding = created.filter((c) => today.getUTCFullYear() - Number(c.plan.customerSince.slice(0, 4)) >= 8).length;
@@ -211,7 +245,9 @@ async function seed(app: INestApplication, opts: Options): Promise<void> {
   say(`  grants         ${grants} (${grantedPoints} points)`);
   say(`  calls          ${counts.created} (${counts.resolved} resolved, ${counts.reclassified} reclassified after resolution${counts.blocked ? `, ${counts.blocked} refused by the shortfall policy` : ''})`);
   say(`                 channel: ${fmt(byChannel)}; fault: ${fmt(byFault)}; charge: ${fmt(byCharge)}`);
+  say(`  purchases      ${bought.paid} paid, ${bought.partial} paid in part, ${bought.pending} awaiting payment (${bundle?.name ?? 'no bundle on sale'})`);
   say(`  staff          ${STAFF.map((s) => `${s.email} (${s.role})`).join(', ')}; password "${DEMO_PASSWORD}"`);
+  if (portalClient) say(`  portal         ${portalClient} (client), password "${DEMO_PASSWORD}", at /portal`);
   say('  note           every call is dated today: the services stamp the time a call is logged.');
 }
 

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, Post, Query, RawBodyRequest, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, RawBodyRequest, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
+import { Request, Response } from 'express';
 import { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Allow, Public } from '../auth/roles.decorator';
@@ -74,10 +74,12 @@ export class PurchasesController {
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'Printable HTML invoice' })
   @Get(':id/invoice')
-  @Header('Content-Type', 'text/html; charset=utf-8')
   @Allow('agent', 'client', 'The printable invoice (HTML)')
-  invoice(@IdParam('id', 'purchase') id: number, @CurrentActor() actor: Actor) {
-    return this.purchases.invoiceHtml(actor, id);
+  async invoice(@IdParam('id', 'purchase') id: number, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const html = await this.purchases.invoiceHtml(actor, id);
+    // Set only once there is an invoice: errors stay JSON.
+    res.type('html');
+    return html;
   }
 }
 

@@ -3,11 +3,12 @@ import { ADMIN } from '../helpers/test-app';
 import { balanceOf, grant, makeAccount, makeIncidentType, makeTicket } from '../factories';
 import { expectNothingWritten, tag, ticketCount } from '../factories/db';
 import { queueEmails } from '../factories/outbox';
+import { makePurchase } from '../factories/purchases';
 import { startTestApp, TestApp, TestUser } from '../helpers/test-app';
 
 /**
  * Who may call what: every endpoint of API.md's Auth and users, Accounts,
- * Point bank, Policy, Incident types, Tickets, Bundles (the catalog) and
+ * Point bank, Policy, Incident types, Tickets, Bundles and purchases, and
  * Notifications sections (plus the audit log and the ticket extras) for
  * each role. `client` is a contact of the
  * account the request is about; `otherClient` a contact of another account.
@@ -58,6 +59,7 @@ describe('role matrix', () => {
     bundleId = (await request(t.http).post('/api/bundles').set(t.admin.auth)
       .send({ code: `matrix-${tag()}`, name: 'Matrix bundle', paidIncidents: 2, bonusIncidents: 1, priceCents: 15000 }).expect(201)).body.id;
     notificationId = (await queueEmails(t, 1, { accountId: Number(a.id) }))[0];
+    purchaseA = (await makePurchase(t, a.id, { bundleId })).id;
   });
   afterAll(async () => { await t.close(); });
 
@@ -73,6 +75,8 @@ describe('role matrix', () => {
     const [row] = await t.dataSource.query('SELECT body_text FROM notifications WHERE to_address = ?', [email]);
     return /\/portal\/invitations\/([A-Za-z0-9_-]+)/.exec(row.body_text)![1];
   };
+  const freshPurchase = async () => (await makePurchase(t, a.id, { bundleId })).id;
+  let purchaseA = '';
   const freshTicket = async () => (await makeTicket(t, { accountId: a.id, channel: 'email' })).body.id as string;
   /** An email the outbox gave up on (no SMTP server here, so marked failed directly), for retry. */
   const freshFailedEmail = async () => {
@@ -127,6 +131,15 @@ describe('role matrix', () => {
     { method: 'get', path: '/api/bundles/:id', url: () => `/api/bundles/${bundleId}`, expect: e(200, 200, 200, 200, 200) },
     { method: 'post', path: '/api/bundles', url: () => '/api/bundles', body: () => ({ code: `matrix-${++seq}-${tag()}`, name: 'Matrix bundle', paidIncidents: 1, bonusIncidents: 0, priceCents: 7500 }), expect: e(201, 201, 403, 403, 403) },
     { method: 'patch', path: '/api/bundles/:id', url: () => `/api/bundles/${bundleId}`, body: () => ({ name: `Renamed bundle ${++seq}` }), expect: e(200, 200, 403, 403, 403) },
+    // Purchases (agent or its own client; payments by managers). No Stripe here, so card checkout and webhooks answer 409.
+    { method: 'post', path: '/api/accounts/:id/purchases', url: () => `/api/accounts/${a.id}/purchases`, body: () => ({ bundleId }), expect: e(201, 201, 201, 201, HIDDEN) },
+    { method: 'get', path: '/api/accounts/:id/purchases', url: () => `/api/accounts/${a.id}/purchases`, expect: e(200, 200, 200, 200, HIDDEN) },
+    { method: 'get', path: '/api/purchases/:id', url: () => `/api/purchases/${purchaseA}`, expect: e(200, 200, 200, 200, HIDDEN) },
+    { method: 'get', path: '/api/purchases/:id/invoice', url: () => `/api/purchases/${purchaseA}/invoice`, expect: e(200, 200, 200, 200, HIDDEN) },
+    { method: 'post', path: '/api/purchases/:id/payments', url: async () => `/api/purchases/${await freshPurchase()}/payments`, body: () => ({ amountCents: 100, method: 'cash' }), expect: e(200, 200, 403, 403, 403) },
+    { method: 'post', path: '/api/purchases/:id/cancel', url: async () => `/api/purchases/${await freshPurchase()}/cancel`, expect: e(200, 200, 403, 200, HIDDEN) },
+    { method: 'post', path: '/api/purchases/:id/checkout', url: () => `/api/purchases/${purchaseA}/checkout`, expect: e(409, 409, 409, 409, HIDDEN) },
+    { method: 'post', path: '/api/webhooks/stripe', url: () => '/api/webhooks/stripe', body: () => ({ id: 'evt_matrix' }), expect: { ...e(409, 409, 409, 409, 409), anonymous: 409 } },
     // Notifications (manager)
     { method: 'get', path: '/api/notifications', url: () => '/api/notifications', expect: e(200, 200, 403, 403, 403) },
     { method: 'get', path: '/api/notifications/:id', url: () => `/api/notifications/${notificationId}`, expect: e(200, 200, 403, 403, 403) },
@@ -166,6 +179,7 @@ describe('role matrix', () => {
     await request(t.http).patch('/api/bundles/abc').set(clientA.auth).send({ code: 'NOT VALID' }).expect(403);
     await request(t.http).get('/api/notifications?kind=nope').set(agent.auth).expect(403);
     await request(t.http).post('/api/notifications/abc/retry').set(clientA.auth).expect(403);
+    await request(t.http).post('/api/purchases/abc/payments').set(agent.auth).send({ amountCents: -1 }).expect(403);
   });
 
   describe('an agent cannot grant points', () => {

@@ -17,6 +17,7 @@ import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { IncidentTypesModule } from './incident-types/incident-types.module';
 import { PointBankModule } from './point-bank/point-bank.module';
+import { PortalModule } from './portal/portal.module';
 import { PolicyModule } from './policy/policy.module';
 import { PurchasesModule } from './purchases/purchases.module';
 import { TicketsModule } from './tickets/tickets.module';
@@ -48,6 +49,7 @@ export class AppModule {
         PurchasesModule,
         HealthModule,
         ConsoleModule,
+        PortalModule,
       ],
     };
   }

@@ -5,8 +5,16 @@ import { dirname, join } from 'node:path';
 import { formatDateTime, formatMoney, points, signedPoints } from './format';
 
 const VIEWS_DIR = join(__dirname, 'views');
-const PARTIALS_DIR = join(VIEWS_DIR, 'partials');
 const PUBLIC_DIR = join(__dirname, 'public');
+const PORTAL_DIR = join(__dirname, '..', 'portal');
+/** Console views first: a name both define (layouts/main, error) is the console's. Portal views live under portal/ and layouts/portal. */
+const VIEW_DIRS = [VIEWS_DIR, join(PORTAL_DIR, 'views')];
+const HTMX_DIR = dirname(require.resolve('htmx.org/dist/htmx.min.js'));
+/** Each area serves its own assets under its own path: the console's stylesheet and script are the portal's base too. */
+const ASSETS: Record<string, string[]> = {
+  '/console/assets/': [PUBLIC_DIR, HTMX_DIR],
+  '/portal/assets/': [PUBLIC_DIR, join(PORTAL_DIR, 'public'), HTMX_DIR],
+};
 
 /**
  * Server-rendered views for the console and portal: Handlebars (escapes by
@@ -16,27 +24,28 @@ const PUBLIC_DIR = join(__dirname, 'public');
  * and under the strict CSP (script-src 'self').
  */
 export function configureViews(app: NestExpressApplication): void {
-  app.setBaseViewsDir(VIEWS_DIR);
+  app.setBaseViewsDir(VIEW_DIRS);
   app.setViewEngine('hbs');
   // Pages get the main layout unless they say otherwise; htmx fragments pass layout: false.
   app.set('view options', { layout: 'layouts/main' });
-  registerPartials();
+  for (const dir of VIEW_DIRS) registerPartials(join(dir, 'partials'));
   registerHelpers();
 
-  const assets = { prefix: '/console/assets/', maxAge: '1h', index: false, fallthrough: true } as const;
-  app.useStaticAssets(PUBLIC_DIR, assets);
-  app.useStaticAssets(dirname(require.resolve('htmx.org/dist/htmx.min.js')), assets);
+  for (const [prefix, dirs] of Object.entries(ASSETS)) {
+    for (const dir of dirs) app.useStaticAssets(dir, { prefix, maxAge: '1h', index: false, fallthrough: true });
+  }
 }
 
 /**
- * Registers views/partials/*.hbs synchronously (hbs.registerPartials walks the
- * directory asynchronously), so the first request already has them.
- * `call-form.hbs` becomes `{{> call_form}}`.
+ * Registers a views/partials/*.hbs directory synchronously (hbs.registerPartials
+ * walks the directory asynchronously), so the first request already has them.
+ * `call-form.hbs` becomes `{{> call_form}}`. Partials share one namespace:
+ * the portal's are named portal-*.hbs.
  */
-function registerPartials(): void {
-  for (const file of readdirSync(PARTIALS_DIR)) {
+function registerPartials(dir: string): void {
+  for (const file of readdirSync(dir)) {
     if (!file.endsWith('.hbs')) continue;
-    hbs.registerPartial(file.slice(0, -4).replace(/-/g, '_'), readFileSync(join(PARTIALS_DIR, file), 'utf8'));
+    hbs.registerPartial(file.slice(0, -4).replace(/-/g, '_'), readFileSync(join(dir, file), 'utf8'));
   }
 }
 

@@ -1,0 +1,392 @@
+/*
+ * The client portal through the booted app, as a browser uses it: the login
+ * form, cookies scoped to /portal, CSRF tokens in forms, post/redirect/get
+ * with flash messages. What the client sees is checked against what the API
+ * and the database then hold, and a client never sees another account.
+ */
+import request from 'supertest';
+import { grant, makeAccount, makeTicket, setPolicy } from '../factories';
+import { startTestApp, TestApp } from '../helpers/test-app';
+
+type Browser = ReturnType<typeof request.agent>;
+
+const PASSWORD = 'portal-e2e-password';
+let seq = 0;
+
+/** A user created by the admin through the API, with a known password. */
+async function makeLogin(t: TestApp, role: 'client' | 'agent' | 'manager', accountId?: string, name = `Portal ${role} ${seq + 1}`) {
+  const email = `${role}.${++seq}.${process.pid}@portal-e2e.test`;
+  const res = await request(t.http).post('/api/users').set(t.admin.auth)
+    .send({ email, name, role, password: PASSWORD, ...(accountId ? { accountId } : {}) });
+  expect(res.status).toBe(201);
+  return { email, name, password: PASSWORD, id: res.body.id as string };
+}
+
+/** The hidden CSRF field of the first form on a page. */
+function csrfOf(html: string): string {
+  const found = html.match(/name="_csrf" value="([^"]+)"/);
+  if (!found) throw new Error('the page has no CSRF field');
+  return found[1];
+}
+
+const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#x3D;': '=', '&#x60;': '`', '&amp;': '&' };
+
+/** What a person reads on the page: markup dropped, entities decoded, runs of white space as one space. */
+function textOf(html: string): string {
+  return html.replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]*>/g, ' ')
+    .replace(/&(lt|gt|quot|#x27|#x3D|#x60|amp);/g, (e) => ENTITIES[e]).replace(/\s+/g, ' ');
+}
+
+/** A Set-Cookie header of the response by cookie name. */
+function setCookie(res: request.Response, name: string): string | undefined {
+  const all = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  return all.find((c) => c.startsWith(`${name}=`));
+}
+
+/** A browser that has signed in to the portal through its login form. */
+async function portalLogin(t: TestApp, user: { email: string; password: string }) {
+  const browser: Browser = request.agent(t.http);
+  const form = await browser.get('/portal/login');
+  const res = await browser.post('/portal/login').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf(form.text) });
+  return { browser, res };
+}
+
+/** A signed-in client with helpers to read pages and send the page's own forms. */
+async function clientSession(t: TestApp, user: { email: string; password: string }) {
+  const { browser, res } = await portalLogin(t, user);
+  expect(res.status).toBe(303);
+  const session = setCookie(res, 'pd_portal_session')!;
+  return {
+    browser,
+    session,
+    sessionValue: /^pd_portal_session=([^;]+)/.exec(session)![1],
+    page: async (path: string) => browser.get(path),
+    /** Sends a form as the page at `from` would, with that page's CSRF token. */
+    post: async (path: string, form: Record<string, string>, from = '/portal') => {
+      const token = csrfOf((await browser.get(from)).text);
+      return browser.post(path).type('form').send({ ...form, _csrf: token });
+    },
+  };
+}
+
+/** The flash message shown on the page a post/redirect/get lands on. */
+async function landing(browser: Browser, res: request.Response): Promise<{ path: string; flash: string; text: string; status: number }> {
+  expect(res.status).toBe(303);
+  const page = await browser.get(res.headers.location);
+  const flash = /<p class="flash flash-(?:success|error)" role="(?:status|alert)">([^<]*)<\/p>/.exec(page.text);
+  return { path: res.headers.location, flash: flash ? textOf(flash[1]).trim() : '', text: textOf(page.text), status: page.status };
+}
+
+describe('client portal', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const accountApi = async (id: string) => (await request(t.http).get(`/api/accounts/${id}`).set(t.admin.auth)).body;
+  const ticketsApi = async (accountId: string) =>
+    (await request(t.http).get(`/api/tickets?accountId=${accountId}`).set(t.admin.auth)).body.items as { id: string; subject: string; channel: string; charge: { kind: string } }[];
+
+  describe('signing in', () => {
+    it('sends an anonymous visitor to the login page, remembering the page it wanted', async () => {
+      const home = await request(t.http).get('/portal');
+      expect(home.status).toBe(303);
+      expect(home.headers.location).toBe('/portal/login');
+      const tickets = await request(t.http).get('/portal/tickets');
+      expect(tickets.headers.location).toBe('/portal/login?next=%2Fportal%2Ftickets');
+
+      const login = await request(t.http).get('/portal/login');
+      expect(login.status).toBe(200);
+      expect(textOf(login.text)).toContain('Sign in to the client portal');
+      expect(login.text).toMatch(/<label for="login-email">Email<\/label>/);
+      expect(login.text).toMatch(/<label for="login-password">Password<\/label>/);
+      // Pre-login cookies are the portal's own, scoped to /portal.
+      for (const name of ['pd_portal_anon', 'pd_portal_csrf']) {
+        expect(setCookie(login, name)).toMatch(/; Path=\/portal;.*HttpOnly.*SameSite=Lax/);
+      }
+      expect(setCookie(login, 'pd_console_anon')).toBeUndefined();
+    });
+
+    it('signs a client in with a session cookie scoped to /portal, and back to the page it wanted', async () => {
+      const account = await makeAccount(t, { name: 'Birchwood Dental' });
+      const client = await makeLogin(t, 'client', account.id, 'Bea Birch');
+      const browser: Browser = request.agent(t.http);
+      const form = await browser.get('/portal/login?next=%2Fportal%2Ftickets');
+      expect(form.text).toContain('name="next" value="/portal/tickets"');
+      const res = await browser.post('/portal/login').type('form')
+        .send({ email: client.email.toUpperCase(), password: client.password, next: '/portal/tickets', _csrf: csrfOf(form.text) });
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/portal/tickets');
+      const cookie = setCookie(res, 'pd_portal_session')!;
+      expect(cookie).toMatch(/; Path=\/portal;/);
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Lax/);
+      const landed = await landing(browser, res);
+      expect(landed.flash).toBe('Signed in as Bea Birch.');
+      expect(landed.text).toContain('Birchwood Dental'); // the header names the account
+      for (const link of ['Overview', 'Buy points', 'Purchases', 'Tickets']) expect(landed.text).toContain(link);
+      expect(landed.text).toContain('Log out');
+    });
+
+    it('refuses a wrong password with 401 and staff with 403 and a pointer to the console, with no session', async () => {
+      const account = await makeAccount(t);
+      const client = await makeLogin(t, 'client', account.id);
+      const wrong = await portalLogin(t, { email: client.email, password: 'not-the-password' });
+      expect(wrong.res.status).toBe(401);
+      expect(textOf(wrong.res.text)).toContain('Wrong email or password.');
+      expect(setCookie(wrong.res, 'pd_portal_session')).toBeUndefined();
+
+      for (const role of ['agent', 'manager'] as const) {
+        const staff = await makeLogin(t, role);
+        const refused = await portalLogin(t, staff);
+        expect(refused.res.status).toBe(403);
+        expect(textOf(refused.res.text)).toContain('This portal is for our clients. Support staff sign in to the console at /console.');
+        expect(refused.res.text).toContain('href="/console/login"');
+        expect(setCookie(refused.res, 'pd_portal_session')).toBeUndefined();
+      }
+      const admin = await portalLogin(t, { email: 'admin@pointdesk.test', password: 'admin-password-1' });
+      expect(admin.res.status).toBe(403);
+    });
+
+    it('answers 429 with Retry-After after repeated wrong passwords, even for the right one', async () => {
+      const account = await makeAccount(t);
+      const client = await makeLogin(t, 'client', account.id);
+      for (let i = 0; i < 5; i++) expect((await portalLogin(t, { email: client.email, password: `wrong-${i}` })).res.status).toBe(401);
+      const blocked = await portalLogin(t, client);
+      expect(blocked.res.status).toBe(429);
+      expect(Number(blocked.res.headers['retry-after'])).toBeGreaterThan(0);
+      expect(textOf(blocked.res.text)).toMatch(/Too many failed logins; try again in \d+ seconds/);
+    });
+
+    it('refuses a form without this browser\'s CSRF token (403), before looking at the password', async () => {
+      const account = await makeAccount(t);
+      const client = await makeLogin(t, 'client', account.id);
+      const res = await request(t.http).post('/portal/login').type('form').send({ email: client.email, password: client.password });
+      expect(res.status).toBe(403);
+      expect(setCookie(res, 'pd_portal_session')).toBeUndefined();
+    });
+
+    it('logs out and voids the session on the server: a copied cookie no longer opens the portal', async () => {
+      const account = await makeAccount(t);
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      expect((await s.page('/portal')).status).toBe(200);
+      const out = await s.post('/portal/logout', {});
+      const landed = await landing(s.browser, out);
+      expect(landed.path).toBe('/portal/login');
+      expect(landed.flash).toBe('You have logged out.');
+
+      const copied = await request(t.http).get('/portal').set('Cookie', `pd_portal_session=${s.sessionValue}`);
+      expect(copied.status).toBe(303);
+      expect(copied.headers.location).toBe('/portal/login');
+    });
+  });
+
+  describe('sessions stay in their own area', () => {
+    it('a portal session opens nothing in the console, and a console session nothing in the portal', async () => {
+      const account = await makeAccount(t);
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      // The browser never sends a /portal cookie to /console; even when a script forces it, under either name, it is refused.
+      const asPortalCookie = await request(t.http).get('/console').set('Cookie', `pd_portal_session=${s.sessionValue}`);
+      expect(asPortalCookie.status).toBe(303);
+      expect(asPortalCookie.headers.location).toBe('/console/login');
+      const asConsoleCookie = await request(t.http).get('/console').set('Cookie', `pd_console_session=${s.sessionValue}`);
+      expect(asConsoleCookie.status).toBe(303);
+      expect(asConsoleCookie.headers.location).toBe('/console/login');
+      // Nor as an API token.
+      expect((await request(t.http).get('/api/auth/me').set('Authorization', `Bearer ${s.sessionValue}`)).status).toBe(401);
+
+      const manager = await makeLogin(t, 'manager');
+      const staff = request.agent(t.http);
+      const form = await staff.get('/console/login');
+      const login = await staff.post('/console/login').type('form').send({ email: manager.email, password: manager.password, _csrf: csrfOf(form.text) });
+      expect(login.status).toBe(303);
+      const consoleSession = /^pd_console_session=([^;]+)/.exec(setCookie(login, 'pd_console_session')!)![1];
+      const inPortal = await request(t.http).get('/portal').set('Cookie', `pd_portal_session=${consoleSession}`);
+      expect(inPortal.status).toBe(303);
+      expect(inPortal.headers.location).toBe('/portal/login');
+      // The staff member's own browser is sent to the portal login as well: its console cookie is not the portal's.
+      expect((await staff.get('/portal')).headers.location).toBe('/portal/login');
+    });
+  });
+
+  describe('overview', () => {
+    it('shows the balance in large type, the favoured badge, the policy status and the history newest first', async () => {
+      const account = await makeAccount(t, { name: 'Larkspur Legal', favoured: true });
+      await request(t.http).post(`/api/accounts/${account.id}/points/grants`).set(t.admin.auth).send({ points: 10, reason: 'Thank you for ten years with us' });
+      await request(t.http).post(`/api/accounts/${account.id}/points/adjustments`).set(t.admin.auth).send({ delta: 2, reason: 'Correction after the audit' });
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+
+      const page = await s.page('/portal');
+      expect(page.status).toBe(200);
+      expect(page.text).toMatch(/<h1>Overview<\/h1>/);
+      expect(page.text).toContain('<span class="balance-number">12</span> points');
+      const text = textOf(page.text);
+      expect(text).toContain('12 points');
+      expect(text).toContain('Favoured customer');
+      expect(text).toContain('Policy status Not yet on the new support terms');
+      expect(text).not.toContain('Your balance is low');
+      // Newest first: the adjustment, then the grant, each with kind, change, balance after and reason.
+      const adjustment = text.indexOf('Adjustment +2 points 12 points Correction after the audit');
+      const granted = text.indexOf('Grant +10 points 10 points Thank you for ten years with us');
+      expect(adjustment).toBeGreaterThan(-1);
+      expect(granted).toBeGreaterThan(adjustment);
+      expect(text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC Adjustment/);
+    });
+
+    it('pages the history: 20 entries a page, older ones on the next page (also as an htmx fragment)', async () => {
+      const account = await makeAccount(t);
+      for (let i = 1; i <= 23; i++) {
+        await request(t.http).post(`/api/accounts/${account.id}/points/grants`).set(t.admin.auth).send({ points: 1, reason: `Grant number ${i}` });
+      }
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      const first = textOf((await s.page('/portal')).text);
+      expect(first).toContain('Entries 1–20 of 23, newest first.');
+      expect(first).toContain('Grant number 23');
+      expect(first).not.toContain('Grant number 3 ');
+      expect(first).toContain('Older entries');
+      expect(first).not.toContain('Newer entries');
+
+      const second = await s.page('/portal?offset=20');
+      const secondText = textOf(second.text);
+      expect(secondText).toContain('Entries 21–23 of 23, newest first.');
+      for (const n of [1, 2, 3]) expect(secondText).toContain(`Grant number ${n} `);
+      expect(secondText).not.toContain('Grant number 4 ');
+      expect(secondText).toContain('Newer entries');
+
+      const fragment = await s.browser.get('/portal/history?offset=20').set('HX-Request', 'true');
+      expect(fragment.status).toBe(200);
+      expect(fragment.text).not.toContain('<html');
+      expect(textOf(fragment.text)).toContain('Entries 21–23 of 23');
+    });
+
+    it('names the cheapest bundle on sale and its price when the balance is low', async () => {
+      const account = await makeAccount(t);
+      await grant(t, account.id, 1);
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      const text = textOf((await s.page('/portal')).text);
+      expect(text).toContain('1 point');
+      expect(text).toContain('Your balance is low. Buy 5 get 6 gives you 6 points for $375.00');
+      expect(text).toContain('See the bundles on sale');
+    });
+
+    it('shows the new terms until the client accepts them; accepting enrols the account', async () => {
+      const account = await makeAccount(t);
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      const before = textOf((await s.page('/portal')).text);
+      expect(before).toContain('The new support terms');
+      expect(before).toContain('A phone incident caused on your side uses points');
+      expect(before).toContain('Email and portal tickets are always free');
+      expect(before).toContain('Accept the new terms');
+
+      const res = await s.post('/portal/terms/accept', {});
+      const landed = await landing(s.browser, res);
+      expect(landed.path).toBe('/portal');
+      expect(landed.flash).toBe('Thank you: you have accepted the new support terms. Your account is now enrolled.');
+      expect(landed.text).toContain('Policy status Enrolled — you are on the new support terms');
+      expect(landed.text).not.toContain('Accept the new terms');
+      expect((await accountApi(account.id)).policyStatus).toBe('enrolled');
+    });
+  });
+
+  describe('tickets', () => {
+    it('opens a free portal ticket for the client\'s own account and shows it in the list', async () => {
+      await setPolicy(t, { chargeableChannels: ['phone', 'email', 'portal'] }); // even then: a client's ticket is not classified, so free
+      try {
+        const account = await makeAccount(t);
+        await grant(t, account.id, 3);
+        const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+        const page = await s.page('/portal/tickets');
+        expect(page.text).toMatch(/<label for="ticket-subject">Subject<\/label>/);
+        expect(page.text).toMatch(/<label for="ticket-description">Description<\/label>/);
+        expect(textOf(page.text)).toContain('You have no tickets yet.');
+
+        const res = await s.post('/portal/tickets', { subject: 'Invoices print blank', description: 'Since Monday every invoice prints as a blank page.' }, '/portal/tickets');
+        const landed = await landing(s.browser, res);
+        const [ticket] = await ticketsApi(account.id);
+        expect(ticket).toMatchObject({ subject: 'Invoices print blank', channel: 'portal', charge: { kind: 'none' } });
+        expect(landed.path).toBe(`/portal/tickets/${ticket.id}`);
+        expect(landed.flash).toMatch(/^Ticket PD-\d{6} opened\. Tickets opened in the portal are free/);
+        expect(landed.text).toContain('Since Monday every invoice prints as a blank page.');
+        expect(landed.text).toContain('Channel Portal');
+        expect(landed.text).toContain('Charge No charge');
+        expect((await accountApi(account.id)).balance).toBe(3);
+
+        const list = textOf((await s.page('/portal/tickets')).text);
+        expect(list).toContain('Invoices print blank');
+        expect(list).toContain('Open');
+      } finally {
+        await setPolicy(t, { chargeableChannels: ['phone'] });
+      }
+    });
+
+    it('shows what is wrong next to the field and saves nothing', async () => {
+      const account = await makeAccount(t);
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      const res = await s.post('/portal/tickets', { subject: '   ', description: 'kept as typed' }, '/portal/tickets');
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('<p class="field-error" id="ticket-subject-error">Subject is required</p>');
+      expect(res.text).toContain('kept as typed</textarea>');
+      expect(await ticketsApi(account.id)).toEqual([]);
+    });
+
+    it('refuses a ticket for a closed account with a message', async () => {
+      const account = await makeAccount(t);
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      await request(t.http).post(`/api/accounts/${account.id}/close`).set(t.admin.auth).send({ reason: 'Moved to another provider' });
+      const page = textOf((await s.page('/portal/tickets')).text);
+      expect(page).toContain('Your account is closed, so no new tickets can be opened here.');
+      const res = await s.post('/portal/tickets', { subject: 'Still there?' }, '/portal/tickets');
+      expect(res.status).toBe(409);
+      expect(textOf(res.text)).toContain('Your account is closed');
+      expect(await ticketsApi(account.id)).toEqual([]);
+    });
+
+    it('refuses a form without the CSRF token (403) and saves nothing', async () => {
+      const account = await makeAccount(t);
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      const res = await s.browser.post('/portal/tickets').type('form').send({ subject: 'Forged' });
+      expect(res.status).toBe(403);
+      expect(textOf(res.text)).toContain('This form has expired or did not come from the client portal');
+      const wrongToken = await s.browser.post('/portal/tickets').type('form').send({ subject: 'Forged', _csrf: 'x'.repeat(40) });
+      expect(wrongToken.status).toBe(403);
+      const terms = await s.browser.post('/portal/terms/accept').type('form').send({});
+      expect(terms.status).toBe(403);
+      expect(await ticketsApi(account.id)).toEqual([]);
+      expect((await accountApi(account.id)).policyStatus).toBe('legacy');
+    });
+  });
+
+  describe('buy points', () => {
+    it('lists the bundles on sale with points, paid + bonus, price and a quantity field', async () => {
+      const account = await makeAccount(t);
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      const page = await s.page('/portal/bundles');
+      expect(page.status).toBe(200);
+      const text = textOf(page.text);
+      expect(text).toContain('Buy 5 get 6 6 points (5 paid + 1 bonus) $375.00');
+      expect(page.text).toMatch(/<label for="quantity-\d+">Quantity<\/label>/);
+      expect(page.text).toContain('>Buy</button>');
+    });
+  });
+
+  describe('isolation', () => {
+    it('a client guessing another account\'s ticket ids gets 404 and sees nothing of it', async () => {
+      const a = await makeAccount(t, { name: 'Alder Architects' });
+      const b = await makeAccount(t, { name: 'Bramble Bakery' });
+      const bTicket = (await makeTicket(t, { accountId: b.id, channel: 'email', subject: 'Bramble secret oven recipe' })).body;
+      const s = await clientSession(t, await makeLogin(t, 'client', a.id));
+      for (const path of [`/portal/tickets/${bTicket.id}`, '/portal/tickets/999999', '/portal/tickets/abc']) {
+        const res = await s.page(path);
+        expect(res.status).toBe(404);
+        expect(res.text).not.toContain('Bramble');
+      }
+      const list = await s.page('/portal/tickets');
+      expect(list.text).not.toContain('Bramble');
+      const home = await s.page('/portal');
+      expect(home.text).not.toContain('Bramble');
+    });
+  });
+});

@@ -4,11 +4,13 @@ import { AuthModule } from '../auth/auth.module';
 import { BundlesModule } from '../bundles/bundles.module';
 import { PointBankModule } from '../point-bank/point-bank.module';
 import { PolicyModule } from '../policy/policy.module';
+import { PurchasesModule } from '../purchases/purchases.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { UsersModule } from '../users/users.module';
 import { PortalBundlesController } from './controllers/bundles.controller';
 import { PortalLoginController } from './controllers/login.controller';
 import { PortalOverviewController } from './controllers/overview.controller';
+import { PortalPurchasesController } from './controllers/purchases.controller';
 import { PortalTicketsController } from './controllers/tickets.controller';
 import { PortalCookies, PortalCsrf } from './session/portal-cookies';
 import { PortalSessionMiddleware } from './session/portal-session.middleware';
@@ -18,6 +20,7 @@ const CONTROLLERS = [
   PortalOverviewController,
   PortalTicketsController,
   PortalBundlesController,
+  PortalPurchasesController,
 ];
 
 /**
@@ -27,7 +30,7 @@ const CONTROLLERS = [
  * own account) and build view models.
  */
 @Module({
-  imports: [AuthModule, AccountsModule, PointBankModule, PolicyModule, BundlesModule, TicketsModule, UsersModule],
+  imports: [AuthModule, AccountsModule, PointBankModule, PolicyModule, BundlesModule, TicketsModule, UsersModule, PurchasesModule],
   controllers: CONTROLLERS,
   providers: [PortalCookies, PortalCsrf],
 })

@@ -5,6 +5,8 @@ import { BundleView } from '../bundles/bundles.service';
 import { chargeText, CHANNEL_LABELS, formatDateTime, formatMoney, points } from '../console/format';
 import { FieldErrors } from '../console/forms';
 import { Policy } from '../policy/policy.types';
+import { PaymentMethod, PurchaseStatus } from '../purchases/purchase.entity';
+import { PaymentView, PurchaseView } from '../purchases/purchases.service';
 import { TicketView } from '../tickets/tickets.service';
 
 /** Display words and view models for the client portal: the client's own wording of what the console shows staff. */
@@ -141,4 +143,60 @@ export function bundleCard(b: BundleView, form?: { bundleId: string; quantity: s
     id: b.id, name: b.name, pointsText: points(b.points), split: `${b.paidIncidents} paid + ${b.bonusIncidents} bonus`,
     priceCents: b.priceCents, currency: b.currency, quantity: mine ? form.quantity : '1', error: mine ? form.error : undefined,
   };
+}
+
+const PURCHASE_STATUS_TEXT: Record<PurchaseStatus, string> = { pending: 'Awaiting payment', paid: 'Paid', cancelled: 'Cancelled' };
+const PAYMENT_METHOD_TEXT: Record<PaymentMethod, string> = { card: 'Card', bank_transfer: 'Bank transfer', cash: 'Cash', check: 'Check', other: 'Other' };
+
+export interface PurchaseRow {
+  id: string;
+  invoiceNumber: string;
+  description: string;
+  pointsText: string;
+  amount: string;
+  paid: string;
+  balanceDue: string;
+  status: PurchaseStatus;
+  statusText: string;
+  createdAt: string;
+  paidAt: string;
+  cancelledAt: string;
+  pending: boolean;
+  /** A client may cancel only while nothing has been paid (the service decides; this only hides the button). */
+  cancellable: boolean;
+}
+
+export function purchaseRow(p: PurchaseView): PurchaseRow {
+  const status = p.status as PurchaseStatus;
+  return {
+    id: p.id, invoiceNumber: p.invoiceNumber, description: `${p.description} × ${p.quantity}`, pointsText: points(p.points),
+    amount: formatMoney(p.amountCents, p.currency), paid: formatMoney(p.paidCents, p.currency), balanceDue: formatMoney(p.balanceDueCents, p.currency),
+    status, statusText: PURCHASE_STATUS_TEXT[status] ?? p.status, createdAt: formatDateTime(p.createdAt), paidAt: formatDateTime(p.paidAt),
+    cancelledAt: formatDateTime(p.cancelledAt), pending: status === 'pending', cancellable: status === 'pending' && p.paidCents === 0,
+  };
+}
+
+export interface PaymentRow {
+  createdAt: string;
+  amount: string;
+  method: string;
+  reference: string;
+}
+
+export function paymentRow(p: PaymentView, currency: string): PaymentRow {
+  return {
+    createdAt: formatDateTime(p.createdAt), amount: formatMoney(p.amountCents, currency),
+    method: PAYMENT_METHOD_TEXT[p.method as PaymentMethod] ?? p.method, reference: p.reference ?? '',
+  };
+}
+
+/** What the purchase page says after Stripe Checkout sends the client back (?card=paid|cancelled). */
+export function cardReturnNote(raw: unknown, pending: boolean): string | null {
+  if (raw === 'paid') {
+    return pending
+      ? 'Thank you. Your card payment is being confirmed; the points are added to your balance as soon as it has arrived.'
+      : 'Thank you. Your card payment has arrived.';
+  }
+  if (raw === 'cancelled') return 'The card payment was cancelled; nothing was charged.';
+  return null;
 }

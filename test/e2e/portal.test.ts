@@ -4,8 +4,12 @@
  * with flash messages. What the client sees is checked against what the API
  * and the database then hold, and a client never sees another account.
  */
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { grant, makeAccount, makeTicket, setPolicy } from '../factories';
+import { balanceOf, grant, makeAccount, makeTicket, setPolicy } from '../factories';
+import { buy5get6Id, makePurchase, payPurchase, PurchaseBody } from '../factories/purchases';
+import { expectLedgerInvariants } from '../helpers/invariants';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 type Browser = ReturnType<typeof request.agent>;
@@ -372,6 +376,120 @@ describe('client portal', () => {
     });
   });
 
+
+  describe('buying points and paying', () => {
+    let bundleId: string;
+    beforeAll(async () => {
+      bundleId = await buy5get6Id(t);
+    });
+    const purchasesApi = async (accountId: string) =>
+      (await request(t.http).get(`/api/accounts/${accountId}/purchases`).set(t.admin.auth)).body.items as PurchaseBody[];
+
+    it('"Buy" creates a pending purchase at the bundle\'s price and opens its page with the invoice details', async () => {
+      const account = await makeAccount(t, { name: 'Quillfeather Press' });
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      const res = await s.post(`/portal/bundles/${bundleId}/buy`, { quantity: '2' }, '/portal/bundles');
+      const [purchase] = await purchasesApi(account.id);
+      expect(purchase).toMatchObject({ status: 'pending', quantity: 2, points: 12, amountCents: 75000, paidCents: 0, currency: 'USD' });
+      const landed = await landing(s.browser, res);
+      expect(landed.path).toBe(`/portal/purchases/${purchase.id}`);
+      expect(landed.flash).toBe(`Purchase ${purchase.invoiceNumber} created: Buy 5 get 6 × 2, 12 points. Pay by invoice; the points are added when the payment has arrived.`);
+      expect(landed.text).toContain(`Purchase ${purchase.invoiceNumber}`);
+      expect(landed.text).toContain('Status Awaiting payment');
+      expect(landed.text).toContain('Amount $750.00 Paid $0.00 Balance due $750.00');
+      // Pay by invoice: no bank details configured here, so the invoice will be sent; the invoice number is the reference.
+      expect(landed.text).toContain('Pay by invoice');
+      expect(landed.text).toContain('We will send you the invoice with our bank details.');
+      expect(landed.text).toContain(`Payment reference: ${purchase.invoiceNumber}`);
+      expect(landed.text).not.toContain('Pay by card'); // no Stripe keys in this app
+      expect(landed.text).toContain('Cancel purchase');
+      expect(await balanceOf(t, account.id)).toBe(0); // no points for money that has not arrived
+
+      const list = textOf((await s.page('/portal/purchases')).text);
+      expect(list).toContain(`${purchase.invoiceNumber} Buy 5 get 6 × 2 12 points $750.00 $0.00 $750.00 Awaiting payment`);
+    });
+
+    it('serves the printable invoice as HTML', async () => {
+      const account = await makeAccount(t, { name: 'Tamarind Travel' });
+      const client = await makeLogin(t, 'client', account.id);
+      const s = await clientSession(t, client);
+      const p = await makePurchase(t, account.id, { bundleId });
+      const res = await s.page(`/portal/purchases/${p.id}/invoice`);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      const text = textOf(res.text);
+      expect(text).toContain(p.invoiceNumber);
+      expect(text).toContain('Tamarind Travel');
+      expect(text).toContain('$375.00');
+      expect((await s.page(`/portal/purchases/${p.id}`)).text).toContain(`href="/portal/purchases/${p.id}/invoice"`);
+    });
+
+    it('shows what is wrong with the quantity next to its field and creates nothing', async () => {
+      const account = await makeAccount(t);
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      for (const [quantity, message] of [['0', 'Quantity must be a whole number from 1 to 100'], ['101', 'Quantity must be a whole number from 1 to 100'], ['two', 'Quantity must be a whole number from 1 to 100'], ['1.5', 'Quantity must be a whole number from 1 to 100'], ['', 'Quantity is required']]) {
+        const res = await s.post(`/portal/bundles/${bundleId}/buy`, { quantity }, '/portal/bundles');
+        expect(res.status).toBe(422);
+        expect(res.text).toContain(`<p class="field-error" id="quantity-${bundleId}-error">${message}</p>`);
+        expect(res.text).toContain(`value="${quantity}"`);
+      }
+      expect(await purchasesApi(account.id)).toEqual([]);
+    });
+
+    it('refuses a bundle that is not on sale with a message, and creates nothing', async () => {
+      const created = await request(t.http).post('/api/bundles').set(t.admin.auth)
+        .send({ code: `past-${process.pid}`, name: 'Last year\'s offer', paidIncidents: 2, bonusIncidents: 1, priceCents: 10000, availableUntil: '2020-12-31' });
+      expect(created.status).toBe(201);
+      const account = await makeAccount(t);
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      expect((await s.page('/portal/bundles')).text).not.toContain('Last year');
+      const res = await s.post(`/portal/bundles/${created.body.id}/buy`, { quantity: '1' }, '/portal/bundles');
+      const landed = await landing(s.browser, res);
+      expect(landed.path).toBe('/portal/bundles');
+      expect(landed.flash).toMatch(/not on sale/);
+      expect(await purchasesApi(account.id)).toEqual([]);
+    });
+
+    it('cancels a purchase while nothing is paid; a partly paid one only staff can cancel', async () => {
+      const account = await makeAccount(t);
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      const unpaid = await makePurchase(t, account.id, { bundleId });
+      const res = await s.post(`/portal/purchases/${unpaid.id}/cancel`, {}, `/portal/purchases/${unpaid.id}`);
+      const landed = await landing(s.browser, res);
+      expect(landed.flash).toBe(`Purchase ${unpaid.invoiceNumber} cancelled. Nothing is due for it.`);
+      expect(landed.text).toContain('Status Cancelled');
+      expect(landed.text).not.toContain('Cancel purchase');
+      expect(landed.text).not.toContain('Pay by invoice');
+      expect((await purchasesApi(account.id)).find((p) => p.id === unpaid.id)?.status).toBe('cancelled');
+
+      const partly = await makePurchase(t, account.id, { bundleId });
+      expect((await payPurchase(t, partly.id, 10000, { reference: 'first instalment' })).status).toBe(200);
+      const page = textOf((await s.page(`/portal/purchases/${partly.id}`)).text);
+      expect(page).toContain('Paid $100.00 Balance due $275.00');
+      expect(page).toMatch(/\d{2}:\d{2} UTC \$100\.00 Bank transfer first instalment/);
+      expect(page).not.toContain('Cancel purchase');
+      const refused = await landing(s.browser, await s.post(`/portal/purchases/${partly.id}/cancel`, {}, `/portal/purchases/${partly.id}`));
+      expect(refused.flash).toMatch(/partly paid; ask us to cancel it/);
+      expect((await purchasesApi(account.id)).find((p) => p.id === partly.id)?.status).toBe('pending');
+    });
+
+    it('once paid in full, the purchase shows paid and the points are on the overview', async () => {
+      const account = await makeAccount(t);
+      await grant(t, account.id, 1);
+      const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+      const p = await makePurchase(t, account.id, { bundleId });
+      expect((await payPurchase(t, p.id, 37500)).status).toBe(200);
+      const page = textOf((await s.page(`/portal/purchases/${p.id}`)).text);
+      expect(page).toContain('Status Paid');
+      expect(page).toContain('Balance due $0.00');
+      expect(page).not.toContain('Pay by invoice');
+      const home = textOf((await s.page('/portal')).text);
+      expect(home).toContain('Purchase +6 points 7 points');
+      expect(home).toContain('Policy status Enrolled');
+      await expectLedgerInvariants(t.dataSource);
+    });
+  });
+
   describe('isolation', () => {
     it('a client guessing another account\'s ticket ids gets 404 and sees nothing of it', async () => {
       const a = await makeAccount(t, { name: 'Alder Architects' });
@@ -388,5 +506,76 @@ describe('client portal', () => {
       const home = await s.page('/portal');
       expect(home.text).not.toContain('Bramble');
     });
+
+    it('a client guessing another account\'s purchase and invoice ids gets 404, sees nothing and changes nothing', async () => {
+      const bundleId = await buy5get6Id(t);
+      const a = await makeAccount(t, { name: 'Aspen Analytics' });
+      const b = await makeAccount(t, { name: 'Bluebell Bistro' });
+      const bPurchase = await makePurchase(t, b.id, { bundleId });
+      const s = await clientSession(t, await makeLogin(t, 'client', a.id));
+      for (const path of [`/portal/purchases/${bPurchase.id}`, `/portal/purchases/${bPurchase.id}/invoice`, '/portal/purchases/999999', '/portal/purchases/x1']) {
+        const res = await s.page(path);
+        expect(res.status).toBe(404);
+        expect(res.text).not.toContain('Bluebell');
+        expect(res.text).not.toContain(bPurchase.invoiceNumber);
+      }
+      for (const action of ['cancel', 'card']) {
+        const res = await s.post(`/portal/purchases/${bPurchase.id}/${action}`, {});
+        expect(res.status).toBe(404);
+      }
+      const list = await s.page('/portal/purchases');
+      expect(list.text).not.toContain(bPurchase.invoiceNumber);
+      const after = (await request(t.http).get(`/api/purchases/${bPurchase.id}`).set(t.admin.auth)).body;
+      expect(after).toMatchObject({ status: 'pending', paidCents: 0 });
+    });
+  });
+});
+
+describe('client portal with card payments and bank details configured', () => {
+  let t: TestApp;
+  let stripe: ReturnType<typeof createServer>;
+  const checkouts: URLSearchParams[] = [];
+  beforeAll(async () => {
+    // Stands in for Stripe's API: every Checkout session it is asked for gets a payment page URL.
+    stripe = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        checkouts.push(new URLSearchParams(body));
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({ id: `cs_portal_${checkouts.length}`, object: 'checkout.session', url: `https://pay.example.test/cs_portal_${checkouts.length}` }));
+      });
+    });
+    await new Promise<void>((resolve) => stripe.listen(0, '127.0.0.1', resolve));
+    t = await startTestApp({
+      env: {
+        STRIPE_SECRET_KEY: 'sk_test_portal', STRIPE_WEBHOOK_SECRET: 'whsec_portal', STRIPE_API_URL: `http://127.0.0.1:${(stripe.address() as AddressInfo).port}`,
+        BILLING_BANK_DETAILS: 'Harbour Savings Bank\\nIBAN GB33 BUKB 2020 1555 5555 55\\nBIC BUKBGB22',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((resolve) => stripe.close(resolve));
+  });
+
+  it('shows the bank transfer details and sends "Pay by card" to the Stripe Checkout page for what is due', async () => {
+    const account = await makeAccount(t);
+    const s = await clientSession(t, await makeLogin(t, 'client', account.id));
+    const res = await s.post(`/portal/bundles/${await buy5get6Id(t)}/buy`, { quantity: '1' }, '/portal/bundles');
+    const landed = await landing(s.browser, res);
+    const purchaseId = landed.path.split('/').pop()!;
+    const { invoiceNumber } = (await request(t.http).get(`/api/purchases/${purchaseId}`).set(t.admin.auth)).body;
+    expect(landed.text).toContain('Transfer $375.00 to: Harbour Savings Bank IBAN GB33 BUKB 2020 1555 5555 55 BIC BUKBGB22');
+    expect(landed.text).toContain(`Payment reference: ${invoiceNumber}`);
+    expect(landed.text).toContain('Pay by card');
+
+    const card = await s.post(`/portal/purchases/${purchaseId}/card`, {}, `/portal/purchases/${purchaseId}`);
+    expect(card.status).toBe(303);
+    expect(card.headers.location).toBe(`https://pay.example.test/cs_portal_${checkouts.length}`);
+    expect(checkouts.at(-1)!.get('line_items[0][price_data][unit_amount]')).toBe('37500');
+
+    const back = textOf((await s.page(`/portal/purchases/${purchaseId}?card=cancelled`)).text);
+    expect(back).toContain('The card payment was cancelled; nothing was charged.');
   });
 });

@@ -8,6 +8,7 @@ import { PurchasesModule } from '../purchases/purchases.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { UsersModule } from '../users/users.module';
 import { PortalBundlesController } from './controllers/bundles.controller';
+import { PortalInvitationsController } from './controllers/invitations.controller';
 import { PortalLoginController } from './controllers/login.controller';
 import { PortalOverviewController } from './controllers/overview.controller';
 import { PortalPurchasesController } from './controllers/purchases.controller';
@@ -21,6 +22,7 @@ const CONTROLLERS = [
   PortalTicketsController,
   PortalBundlesController,
   PortalPurchasesController,
+  PortalInvitationsController,
 ];
 
 /**

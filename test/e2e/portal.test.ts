@@ -9,7 +9,9 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { balanceOf, grant, makeAccount, makeTicket, setPolicy } from '../factories';
 import { buy5get6Id, makePurchase, payPurchase, PurchaseBody } from '../factories/purchases';
+import { OutboxSender } from '../../src/notifications/outbox-sender';
 import { expectLedgerInvariants } from '../helpers/invariants';
+import { startSmtpSink, SmtpSink } from '../helpers/smtp-sink';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 type Browser = ReturnType<typeof request.agent>;
@@ -577,5 +579,70 @@ describe('client portal with card payments and bank details configured', () => {
 
     const back = textOf((await s.page(`/portal/purchases/${purchaseId}?card=cancelled`)).text);
     expect(back).toContain('The card payment was cancelled; nothing was charged.');
+  });
+});
+
+describe('client portal: accepting an invitation', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    t = await startTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://help.portal.test' } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  /** Invites a client user of the account (as the admin) and returns the token of the link that arrived by email. */
+  const invite = async (accountId: string, email: string): Promise<string> => {
+    const res = await request(t.http).post(`/api/accounts/${accountId}/invitations`).set(t.admin.auth).send({ name: 'Ivy Invitee', email });
+    expect(res.status).toBe(201);
+    await t.app.get(OutboxSender).drain();
+    const mail = smtp.received.filter((m) => m.to.includes(email)).at(-1)!;
+    return /https:\/\/help\.portal\.test\/portal\/invitations\/([A-Za-z0-9_-]+)/.exec(mail.text)![1];
+  };
+
+  it('sets the password from the emailed link, then the client signs in; the link works once', async () => {
+    const account = await makeAccount(t, { name: 'Juniper Joinery' });
+    const email = `ivy.${process.pid}@portal-e2e.test`;
+    const token = await invite(account.id, email);
+    const browser: Browser = request.agent(t.http);
+
+    const page = await browser.get(`/portal/invitations/${token}`);
+    expect(page.status).toBe(200);
+    expect(textOf(page.text)).toContain('Set your password for Juniper Joinery');
+    expect(textOf(page.text)).toContain(`you will sign in with ${email}`);
+    expect(page.text).toMatch(/<label for="invite-password">Password<\/label>/);
+    expect(page.text).toMatch(/<label for="invite-confirm">Confirm password<\/label>/);
+
+    const mismatch = await browser.post(`/portal/invitations/${token}`).type('form')
+      .send({ password: 'a-good-password', confirm: 'another-password', _csrf: csrfOf(page.text) });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.text).toContain('<p class="field-error" id="invite-confirm-error">The two passwords do not match</p>');
+    const short = await browser.post(`/portal/invitations/${token}`).type('form').send({ password: 'short', confirm: 'short', _csrf: csrfOf(page.text) });
+    expect(short.status).toBe(422);
+    expect(short.text).toContain('<p class="field-error" id="invite-password-error">Password must be 8 to 200 characters long</p>');
+    expect((await request(t.http).post('/api/auth/login').send({ email, password: 'a-good-password' })).status).toBe(401);
+
+    const noToken = await browser.post(`/portal/invitations/${token}`).type('form').send({ password: 'a-good-password', confirm: 'a-good-password' });
+    expect(noToken.status).toBe(403);
+
+    const set = await browser.post(`/portal/invitations/${token}`).type('form')
+      .send({ password: 'a-good-password', confirm: 'a-good-password', _csrf: csrfOf(page.text) });
+    const landed = await landing(browser, set);
+    expect(landed.path).toBe('/portal/login');
+    expect(landed.flash).toBe('Password set. Sign in.');
+
+    const s = await clientSession(t, { email, password: 'a-good-password' });
+    const home = textOf((await s.page('/portal')).text);
+    expect(home).toContain('Juniper Joinery');
+    expect(home).toContain('Overview');
+
+    for (const res of [await request(t.http).get(`/portal/invitations/${token}`), await request(t.http).get('/portal/invitations/not-a-real-token')]) {
+      expect(res.status).toBe(404);
+      expect(textOf(res.text)).toContain('This link is no longer valid');
+      expect(res.text).not.toContain('Juniper');
+    }
   });
 });

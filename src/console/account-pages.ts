@@ -5,16 +5,50 @@ import { parseId } from '../common/database/ids';
 import { IncidentTypesService } from '../incident-types/incident-types.service';
 import { PointBankService } from '../point-bank/point-bank.service';
 import { PolicyService } from '../policy/policy.service';
+import { PurchasesService } from '../purchases/purchases.service';
 import { TicketsService } from '../tickets/tickets.service';
+import { UsersService } from '../users/users.service';
 import { CallScript, callScript } from './call-script';
 import { FieldErrors, FormBody, text } from './forms';
 import { ConsoleUser } from './session/console-user';
 import {
-  AccountSummary, accountSummary, BalanceModel, balanceModel, bundleOffer, callChannelOptions, faultOptions, incidentTypeOptions, isChannel, isFault,
-  isPriority, Option, priorityOptions, TicketRow, ticketRow,
+  AccountSummary, accountSummary, BalanceModel, balanceModel, bundleOffer, bundleSaleOptions, callChannelOptions, ClientUserRow, clientUserRow,
+  faultOptions, incidentTypeOptions, isChannel, isFault, isPriority, Option, priorityOptions, PurchaseRow, purchaseRow, TicketRow, ticketRow,
 } from './view-models';
 
 const RECENT_TICKETS = 10;
+const RECENT_PURCHASES = 10;
+
+/** A form of the account page as typed, with its per-field messages or a refusal. */
+export interface SectionForm<V> {
+  values: V;
+  errors: FieldErrors;
+  alert?: string;
+}
+
+export interface InviteValues { name: string; email: string }
+export interface SellValues { bundleId: string; quantity: string }
+
+/** The account page's other forms, when one of them is shown again after a refusal. */
+export interface AccountSectionForms {
+  invite?: SectionForm<InviteValues>;
+  sell?: SectionForm<SellValues>;
+}
+
+export interface ClientUsersModel {
+  accountId: string;
+  rows: ClientUserRow[];
+  /** Managers invite client users of an open account; null for everyone else. */
+  invite: SectionForm<InviteValues> | null;
+}
+
+export interface PurchasesModel {
+  accountId: string;
+  rows: PurchaseRow[];
+  total: number;
+  /** The "Sell a bundle" form with the bundles on sale; a closed account shows why nothing can be sold instead. */
+  sell: SectionForm<SellValues> & { bundles: Option[]; closed: boolean };
+}
 
 /** What the agent has typed into the "Log a call" form so far. */
 export interface CallValues {
@@ -60,6 +94,8 @@ export interface AccountPageModel {
   callForm: CallFormModel;
   canManagePoints: boolean;
   shadowUntil: string | null;
+  clientUsers: ClientUsersModel;
+  purchases: PurchasesModel;
 }
 
 /**
@@ -76,21 +112,32 @@ export class AccountPages {
     private readonly types: IncidentTypesService,
     private readonly bank: PointBankService,
     private readonly bundles: BundlesService,
+    private readonly users: UsersService,
+    private readonly purchases: PurchasesService,
   ) {}
 
-  async page(user: ConsoleUser, accountId: number, form: Partial<Pick<CallFormModel, 'values' | 'errors' | 'alert' | 'status'>> = {}): Promise<AccountPageModel> {
+  async page(
+    user: ConsoleUser, accountId: number, form: Partial<Pick<CallFormModel, 'values' | 'errors' | 'alert' | 'status'>> = {},
+    sections: AccountSectionForms = {},
+  ): Promise<AccountPageModel> {
     const [account, policy, recent] = await Promise.all([
       this.accounts.get(user.actor, accountId), this.policy.get(), this.recentTickets(user, accountId),
     ]);
     const today = new Date().toISOString().slice(0, 10);
+    const closed = account.status === 'closed';
+    const [clientUsers, purchases] = await Promise.all([
+      this.clientUsers(user, accountId, closed, sections.invite), this.recentPurchases(user, accountId, closed, sections.sell),
+    ]);
     return {
       title: account.name,
       account: accountSummary(account),
       balance: await this.balance(account),
       ...recent,
-      callForm: await this.callForm(accountId, account.status === 'closed', form.values ?? EMPTY_CALL, account.balance, form),
+      callForm: await this.callForm(accountId, closed, form.values ?? EMPTY_CALL, account.balance, form),
       canManagePoints: user.isManager,
       shadowUntil: policy.enforceFrom && policy.enforceFrom > today ? policy.enforceFrom : null,
+      clientUsers,
+      purchases,
     };
   }
 
@@ -154,6 +201,30 @@ export class AccountPages {
       errors: extra.errors ?? {},
       alert: extra.alert,
       status: extra.status,
+    };
+  }
+
+  /** The account's client users; managers also get the invitation form (not for a closed account). */
+  private async clientUsers(user: ConsoleUser, accountId: number, closed: boolean, invite?: SectionForm<InviteValues>): Promise<ClientUsersModel> {
+    const rows = (await this.users.listClientsOf(accountId)).map((u) => clientUserRow(u));
+    return {
+      accountId: String(accountId),
+      rows,
+      invite: user.isManager && !closed ? invite ?? { values: { name: '', email: '' }, errors: {} } : null,
+    };
+  }
+
+  /** The most recent purchases, and the "Sell a bundle" form with the bundles on sale today. */
+  private async recentPurchases(user: ConsoleUser, accountId: number, closed: boolean, sell?: SectionForm<SellValues>): Promise<PurchasesModel> {
+    const [page, onSale] = await Promise.all([
+      this.purchases.listForAccount(user.actor, accountId, RECENT_PURCHASES, 0), closed ? [] : this.bundles.onSale(),
+    ]);
+    const form = sell ?? { values: { bundleId: '', quantity: '1' }, errors: {} };
+    return {
+      accountId: String(accountId),
+      rows: page.items.map(purchaseRow),
+      total: page.total,
+      sell: { ...form, bundles: bundleSaleOptions(onSale, form.values.bundleId), closed },
     };
   }
 

@@ -6,22 +6,26 @@ import { IncidentTypesModule } from '../incident-types/incident-types.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PointBankModule } from '../point-bank/point-bank.module';
 import { PolicyModule } from '../policy/policy.module';
+import { PurchasesModule } from '../purchases/purchases.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { UsersModule } from '../users/users.module';
 import { AccountPages } from './account-pages';
 import { ConsoleAccountsController } from './controllers/accounts.controller';
 import { ConsoleBundlesController } from './controllers/bundles.controller';
 import { ConsoleCallsController } from './controllers/calls.controller';
+import { ConsoleClientUsersController } from './controllers/client-users.controller';
 import { ConsoleIncidentTypesController } from './controllers/incident-types.controller';
 import { ConsoleLoginController } from './controllers/login.controller';
 import { ConsoleOutboxController } from './controllers/outbox.controller';
 import { ConsolePointsController } from './controllers/points.controller';
 import { ConsolePolicyController } from './controllers/policy.controller';
+import { ConsolePurchasesController } from './controllers/purchases.controller';
 import { ConsoleTicketsController } from './controllers/tickets.controller';
 import { ConsoleUsersController } from './controllers/users.controller';
 import { ConsoleCookies } from './session/console-cookies';
 import { ConsoleCsrf } from './session/console-csrf';
 import { ConsoleSessionMiddleware } from './session/console-session.middleware';
+import { PurchasePages } from './purchase-pages';
 import { TicketPages } from './ticket-pages';
 
 const CONTROLLERS = [
@@ -35,6 +39,8 @@ const CONTROLLERS = [
   ConsoleOutboxController,
   ConsolePolicyController,
   ConsoleUsersController,
+  ConsoleClientUsersController,
+  ConsolePurchasesController,
 ];
 
 /**
@@ -46,9 +52,10 @@ const CONTROLLERS = [
 @Module({
   imports: [
     AuthModule, AccountsModule, PointBankModule, PolicyModule, IncidentTypesModule, TicketsModule, UsersModule, BundlesModule, NotificationsModule,
+    PurchasesModule,
   ],
   controllers: CONTROLLERS,
-  providers: [ConsoleCookies, ConsoleCsrf, AccountPages, TicketPages],
+  providers: [ConsoleCookies, ConsoleCsrf, AccountPages, TicketPages, PurchasePages],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

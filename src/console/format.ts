@@ -2,6 +2,7 @@ import { formatMoney } from '../common/money';
 import { PolicyStatus } from '../accounts/account.entity';
 import { NotificationKind, NotificationStatus } from '../notifications/notification.entity';
 import { LedgerKind } from '../point-bank/ledger-entry.entity';
+import { PaymentMethod, PurchaseStatus } from '../purchases/purchase.entity';
 import { Channel } from '../policy/policy.types';
 import { ChargeKind, Fault, Priority } from '../tickets/ticket.entity';
 
@@ -64,4 +65,22 @@ export function saleWindowText(from: string | null, until: string | null): strin
   if (from) return `From ${from}`;
   if (until) return `Until ${until}`;
   return 'Always';
+}
+
+export const PURCHASE_STATUS_LABELS: Record<PurchaseStatus, string> = { pending: 'Pending payment', paid: 'Paid', cancelled: 'Cancelled' };
+export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
+  card: 'Card', bank_transfer: 'Bank transfer', cash: 'Cash', check: 'Check', other: 'Other',
+};
+
+/**
+ * The confirmation after a payment is recorded: "Payment of $375.00 recorded.
+ * Purchase paid: 6 points added." or "Payment of $250.00 recorded. $125.00 still due."
+ */
+export function paymentOutcomeText(
+  amountCents: number,
+  after: { status: string; points: number; balanceDueCents: number; currency: string },
+): string {
+  const paid = `Payment of ${formatMoney(amountCents, after.currency)} recorded.`;
+  if (after.status === 'paid') return `${paid} Purchase paid: ${points(after.points)} added.`;
+  return `${paid} ${formatMoney(after.balanceDueCents, after.currency)} still due.`;
 }

@@ -17,6 +17,14 @@ describe('amount', () => {
     expect(read('12.5', 'JPY')).toBeNaN();
   });
 
+  it('reads a payment typed as decimal money in the purchase\'s currency', () => {
+    expect(read('375.00')).toBe(37500);
+    expect(read('125.5')).toBe(12550);
+    expect(read('0.01')).toBe(1);
+    expect(read('375.00', 'JPY')).toBeNaN();
+    expect(read('1.234', 'KWD')).toBe(1234);
+  });
+
   it('writes minor units back as the field shows them', () => {
     expect(amountInput(37500, 'USD')).toBe('375.00');
     expect(amountInput(1200, 'JPY')).toBe('1200');

@@ -4,11 +4,14 @@ import { IncidentTypeView } from '../incident-types/incident-types.service';
 import { NotificationView } from '../notifications/notifications.service';
 import { LedgerEntryView } from '../point-bank/point-bank.service';
 import { Channel, CHANNELS, Policy } from '../policy/policy.types';
+import { PurchaseDetailView, PurchaseView } from '../purchases/dto/purchase.view';
+import { PAYMENT_METHODS, PaymentMethod, PurchaseStatus } from '../purchases/purchase.entity';
 import { Fault, FAULTS, Priority, PRIORITIES } from '../tickets/ticket.entity';
 import { TicketView } from '../tickets/tickets.service';
+import { ClientUserView } from '../users/users.service';
 import {
   CHANNEL_LABELS, chargeText, FAULT_LABELS, formatDateTime, formatMoney, LEDGER_KIND_LABELS, NOTIFICATION_KIND_LABELS, NOTIFICATION_STATUS_LABELS,
-  points, POLICY_STATUS_LABELS, PRIORITY_LABELS, saleWindowText, signedPoints,
+  PAYMENT_METHOD_LABELS, points, POLICY_STATUS_LABELS, PRIORITY_LABELS, PURCHASE_STATUS_LABELS, saleWindowText, signedPoints,
 } from './format';
 
 /** An <option>: value, visible text and whether it is the current choice. */
@@ -182,3 +185,82 @@ export function notificationRow(n: NotificationView): NotificationRow {
     accountId: n.accountId, status: n.status, statusLabel: NOTIFICATION_STATUS_LABELS[n.status] ?? n.status, attempts: n.attempts,
   };
 }
+
+export interface ClientUserRow {
+  id: string;
+  name: string;
+  email: string;
+  /** "Active", "Invitation pending (link works until …)" or "Invitation expired (…)". */
+  status: string;
+  state: 'active' | 'pending' | 'expired';
+}
+
+/** A client user of an account as the account page lists it, with where their invitation stands. */
+export function clientUserRow(u: ClientUserView, now = new Date()): ClientUserRow {
+  let state: ClientUserRow['state'] = 'active';
+  let status = 'Can sign in to the portal';
+  if (u.invitationPending) {
+    const expired = !!u.invitationExpiresAt && new Date(u.invitationExpiresAt) <= now;
+    state = expired ? 'expired' : 'pending';
+    status = expired
+      ? `Invitation expired ${formatDateTime(u.invitationExpiresAt)}; invite again for a new link`
+      : `Invitation pending; the link works until ${formatDateTime(u.invitationExpiresAt)}`;
+  }
+  return { id: u.id, name: u.name, email: u.email, status, state };
+}
+
+export interface PurchaseRow {
+  id: string;
+  invoiceNumber: string;
+  description: string;
+  quantity: number;
+  /** "6 points"; not `points`, which templates would read as the helper of that name. */
+  pointsText: string;
+  amount: string;
+  paid: string;
+  due: string;
+  status: PurchaseStatus;
+  statusLabel: string;
+  /** The badge style: pending (amber), paid (green), cancelled (grey). */
+  badge: 'pending' | 'sent' | 'inactive';
+  pending: boolean;
+  createdAt: string;
+  paidAt: string;
+  cancelledAt: string;
+}
+
+export function purchaseRow(p: PurchaseView): PurchaseRow {
+  return {
+    id: p.id, invoiceNumber: p.invoiceNumber, description: p.description, quantity: p.quantity, pointsText: points(p.points),
+    amount: formatMoney(p.amountCents, p.currency), paid: formatMoney(p.paidCents, p.currency), due: formatMoney(p.balanceDueCents, p.currency),
+    status: p.status as PurchaseStatus, statusLabel: PURCHASE_STATUS_LABELS[p.status as PurchaseStatus] ?? p.status,
+    badge: p.status === 'paid' ? 'sent' : p.status === 'cancelled' ? 'inactive' : 'pending', pending: p.status === 'pending',
+    createdAt: formatDateTime(p.createdAt), paidAt: formatDateTime(p.paidAt), cancelledAt: formatDateTime(p.cancelledAt),
+  };
+}
+
+export interface PaymentRow {
+  createdAt: string;
+  amount: string;
+  method: string;
+  reference: string;
+  /** Recorded by staff, or taken online (card through Stripe). */
+  recordedBy: string;
+}
+
+export function paymentRows(p: PurchaseDetailView): PaymentRow[] {
+  return p.payments.map((x) => ({
+    createdAt: formatDateTime(x.createdAt), amount: formatMoney(x.amountCents, p.currency),
+    method: PAYMENT_METHOD_LABELS[x.method as PaymentMethod] ?? x.method, reference: x.reference ?? '',
+    recordedBy: x.actorId ? 'Staff' : 'Online payment',
+  }));
+}
+
+/** Bundles on sale as options of the "Sell a bundle" form: name, points and price. */
+export function bundleSaleOptions(onSale: BundleView[], current: string | undefined): Option[] {
+  return onSale.map((b) => ({ value: b.id, label: `${b.name} — ${points(b.points)} for ${formatMoney(b.priceCents, b.currency)}`, selected: b.id === current }));
+}
+
+/** Card payments are taken online (Stripe); a manager records the others, bank transfer first. */
+export const paymentMethodOptions = (current?: string) =>
+  options(['bank_transfer', 'check', 'cash', 'card', 'other'] as const satisfies readonly (typeof PAYMENT_METHODS)[number][], PAYMENT_METHOD_LABELS, current);

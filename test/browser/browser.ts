@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 import request from 'supertest';
 import { Role } from '../../src/auth/actor';
-import { TestApp } from '../helpers/test-app';
+import { expectLedgerInvariants } from '../helpers/invariants';
+import { startTestApp, TestApp, TestAppOptions } from '../helpers/test-app';
 
 /** Debian's Chromium (apt-get install chromium); CHROMIUM_PATH overrides it. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -86,4 +87,57 @@ export async function watchedPage(browser: Browser): Promise<{ context: BrowserC
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
   });
   return { context, page, problems };
+}
+
+/** Signs a client in through the portal's login page, as a person would, and waits for the overview. */
+export async function portalLogIn(page: Page, baseUrl: string, user: { email: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/portal/login`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+}
+
+/** How many pixels the page is wider than the window (0 means no horizontal scrolling). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
+}
+
+export interface BrowserSuite {
+  t: TestApp;
+  browser: Browser;
+  /** The app's address, e.g. http://127.0.0.1:41234. */
+  base: string;
+  /** A fresh page (and context) for each test. */
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * Registers the hooks of a browser suite: the app listening on a port
+ * (with `opts`), Chromium, a fresh watched page for each test, which must end
+ * without script errors or CSP violations, and the ledger invariants checked
+ * after each test. Read the fields inside tests (they are set by the hooks).
+ */
+export function useBrowserSuite(opts: TestAppOptions = {}): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  let problems: string[] = [];
+  beforeAll(async () => {
+    suite.t = await startTestApp({ ...opts, listen: true });
+    suite.base = (await suite.t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    suite.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.t?.close();
+  });
+  beforeEach(async () => {
+    ({ context: suite.context, page: suite.page, problems } = await watchedPage(suite.browser));
+  });
+  afterEach(async () => {
+    await suite.context.close();
+    expect(problems).toEqual([]);
+    await expectLedgerInvariants(suite.t.dataSource);
+  });
+  return suite;
 }

@@ -502,6 +502,9 @@ describe('client portal', () => {
         const res = await s.page(path);
         expect(res.status).toBe(404);
         expect(res.text).not.toContain('Bramble');
+        // The portal's own error page: a way back to the portal, nothing of the staff console.
+        expect(res.text).toContain('Back to the portal');
+        expect(res.text).not.toContain('href="/console');
       }
       const list = await s.page('/portal/tickets');
       expect(list.text).not.toContain('Bramble');

@@ -28,7 +28,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const area = /^\/(console|portal)(\/|$)/.exec(req.path)?.[1];
     if (area && !req.headers['hx-request'] && req.accepts(['html', 'json']) === 'html') {
       res.status(body.statusCode).render('error', {
-        layout: 'layouts/main', title: body.error, status: body.statusCode, message: body.message,
+        layout: area === 'portal' ? 'layouts/portal' : 'layouts/main', title: body.error, status: body.statusCode, message: body.message,
         home: { href: `/${area}`, label: area === 'portal' ? 'Back to the portal' : 'Back to the console' },
       });
       return;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import { PurchasesService } from '../purchases/purchases.service';
@@ -16,6 +17,8 @@ export interface PaymentFormModel {
   currency: string;
   /** "375.00": what to type, in the purchase's currency. */
   example: string;
+  /** Sent back with the form: the same form submitted twice records one payment. */
+  key: string;
 }
 
 export interface PurchasePageModel {
@@ -53,7 +56,7 @@ export class PurchasePages {
       account: { id: account.id, name: account.name, balance: account.balance },
       payments: paymentRows(p),
       payment: showForm
-        ? { values, errors: payment?.errors ?? {}, alert: payment?.alert, methods: paymentMethodOptions(values.method), currency: p.currency, example: (375).toFixed(digits) }
+        ? { values, errors: payment?.errors ?? {}, alert: payment?.alert, methods: paymentMethodOptions(values.method), currency: p.currency, example: (375).toFixed(digits), key: randomUUID() }
         : null,
       cancelConfirm: user.isManager && pending
         ? `Cancel purchase ${p.invoiceNumber} (${row.amount})?` +

@@ -28,6 +28,11 @@ export interface NewPayment {
   amountCents: number;
   method: PaymentMethod;
   reference?: string | null;
+  /**
+   * A key the payment form was rendered with: submitting the same form twice
+   * (a double click, a resent POST) records the payment once.
+   */
+  formKey?: string;
 }
 
 /** The most one purchase may cost, in minor units: it keeps amounts inside the INT columns with room to spare. */
@@ -124,8 +129,10 @@ export class PurchasesService {
    * queues the receipt and enrols the account.
    */
   async pay(actor: Actor, id: number, input: NewPayment): Promise<PurchaseView> {
+    if (!hasStaffRole(actor, 'manager')) throw new PurchaseError('FORBIDDEN', 'Only managers record payments');
+    const externalId = input.formKey ? `form:${input.formKey}` : null;
     const p = await this.tx.run(undefined, (em) =>
-      this.applyPayment(em, id, { ...input, externalId: null, actorId: actor.id }, actor.id));
+      this.applyPayment(em, id, { ...input, externalId, actorId: actor.id }, actor.id));
     this.logger.log(`payment recorded purchase=${id} cents=${input.amountCents} method=${input.method} by=${actor.id} status=${p.status}`);
     return view(p);
   }
@@ -133,6 +140,7 @@ export class PurchasesService {
   /** Staff may cancel a pending purchase; its own client only while nothing has been paid. */
   async cancel(actor: Actor, id: number): Promise<PurchaseView> {
     const staff = hasStaffRole(actor, 'manager');
+    if (!staff && actor.role !== 'client') throw new PurchaseError('FORBIDDEN', 'Only managers and the buying client cancel purchases');
     const p = await this.tx.run(undefined, async (em) => {
       const before = await this.visible(actor, id, em);
       if (!(await this.repo.cancel(em, id, new Date(), !staff))) {
@@ -216,7 +224,7 @@ export class PurchasesService {
     em: EntityManager, id: number, pay: NewPayment & { externalId: string | null; actorId: number | null }, actorId: number | null,
   ): Promise<PurchaseEntity> {
     const now = new Date();
-    // The payment row first: for a provider payment id already recorded it is skipped, and so is everything below.
+    // The payment row first: for an external id already recorded (a provider's payment, a form sent twice) it is skipped, and so is everything below.
     const inserted = await this.repo.insertPayment(em, {
       purchaseId: id, amountCents: pay.amountCents, method: pay.method, reference: pay.reference ?? null,
       externalId: pay.externalId, actorId: pay.actorId, createdAt: now,

@@ -200,8 +200,12 @@ describe('console: client users and purchases on the account page', () => {
     expect(page.text).toContain('<button type="submit">Record payment</button>');
     expect(page.text).toContain(`hx-confirm="Cancel purchase ${invoiceNumber} ($375.00)? No points are added for a cancelled purchase."`);
 
-    // Part of it, by bank transfer.
-    const first = await manager.post(`/console/purchases/${id}/payments`, { amount: '250.00', method: 'bank_transfer', reference: 'BANK-REF-118' });
+    // Part of it, by bank transfer; the same form sent twice (a double click) records it once.
+    const formKey = /<input type="hidden" name="paymentKey" value="([0-9a-f-]{36})">/.exec(page.text)![1];
+    const partial = { amount: '250.00', method: 'bank_transfer', reference: 'BANK-REF-118', paymentKey: formKey };
+    const first = await manager.post(`/console/purchases/${id}/payments`, partial);
+    expect((await manager.post(`/console/purchases/${id}/payments`, partial)).status).toBe(303);
+    expect(await paymentCount(id)).toBe(1);
     const afterFirst = await followFlash(manager.agent, first);
     expect(afterFirst.flash).toBe('Payment of $250.00 recorded. $125.00 still due.');
     expect(await purchaseApi(id)).toMatchObject({ status: 'pending', paidCents: 25000, balanceDueCents: 12500 });

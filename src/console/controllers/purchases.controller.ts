@@ -15,6 +15,9 @@ import { ConsoleCookies } from '../session/console-cookies';
 import { isHtmx } from '../session/console-session.middleware';
 import { ConsoleUser, Staff } from '../session/console-user';
 
+/** The payment form's one-time key (a UUID from PurchasePages). */
+const FORM_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * Selling bundles and taking the money: an agent sells a bundle from the
  * account page (a pending purchase with an invoice number), a manager records
@@ -100,7 +103,8 @@ export class ConsolePurchasesController {
     if (all.method) all.method = 'Choose how the money was paid';
     if (Object.keys(all).length > 0) return fail(all);
     try {
-      const after = await this.purchases.pay(user.actor, id, value);
+      const key = text(body, 'paymentKey');
+      const after = await this.purchases.pay(user.actor, id, { ...value, formKey: FORM_KEY.test(key) ? key : undefined });
       this.cookies.setFlash(res, { kind: 'success', text: paymentOutcomeText(value.amountCents, after) });
       res.redirect(303, `/console/purchases/${id}`);
     } catch (err) {

@@ -14,6 +14,9 @@ import { AppConfig } from './config/app-config';
 import { configureViews } from './console/views.setup';
 import { UsersService } from './users/users.service';
 
+/** Where Stripe Checkout pages live (the URLs StripeGateway.createCheckout returns). */
+const STRIPE_CHECKOUT_ORIGIN = 'https://checkout.stripe.com';
+
 export interface StartedApp {
   app: INestApplication;
   /** Set only when the first admin was just created with a generated password. */
@@ -44,7 +47,8 @@ export async function createApp(config: AppConfig, opts: { quiet?: boolean } = {
           // Swagger UI injects inline styles.
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:'],
-          formAction: ["'self'"],
+          // "Pay by card" posts to the portal, which redirects to Stripe Checkout; browsers apply form-action to that redirect.
+          formAction: ["'self'", ...(config.stripe ? [STRIPE_CHECKOUT_ORIGIN] : [])],
           frameAncestors: ["'none'"],
           upgradeInsecureRequests: config.cookieSecure ? [] : null,
         },

@@ -121,6 +121,11 @@ describe('Stripe card payments', () => {
     expect((await request(t.http).post(`/api/purchases/${p.id}/checkout`).set(client.auth)).status).toBe(409);
   });
 
+  it("lets the portal's pay-by-card form redirect to Stripe Checkout under the CSP", async () => {
+    const csp = (await request(t.http).get('/portal/login')).headers['content-security-policy'];
+    expect(csp).toContain("form-action 'self' https://checkout.stripe.com");
+  });
+
   it('records a paid session once: the purchase is paid and its points credited; a replay changes nothing', async () => {
     const a = await makeAccount(t);
     const p = await makePurchase(t, a.id, { bundleId });
@@ -208,5 +213,7 @@ describe('without Stripe configured', () => {
     const hook = await request(t.http).post('/api/webhooks/stripe').set('Stripe-Signature', 't=1,v1=x').send({ id: 'evt_1' });
     expect(hook.status).toBe(409);
     expect((await payPurchase(t, p.id, 37500)).body.status).toBe('paid');
+    const csp = (await request(t.http).get('/portal/login')).headers['content-security-policy'];
+    expect(csp).toMatch(/form-action 'self'(;|$)/);
   });
 });

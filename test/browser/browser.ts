@@ -118,12 +118,14 @@ export interface BrowserSuite {
  * (with `opts`), Chromium, a fresh watched page for each test, which must end
  * without script errors or CSP violations, and the ledger invariants checked
  * after each test. Read the fields inside tests (they are set by the hooks).
+ * `opts` may be a function, called when the app starts: for options that an
+ * earlier beforeAll prepares (an SMTP server's address, say).
  */
-export function useBrowserSuite(opts: TestAppOptions = {}): BrowserSuite {
+export function useBrowserSuite(opts: TestAppOptions | (() => TestAppOptions) = {}): BrowserSuite {
   const suite = {} as BrowserSuite;
   let problems: string[] = [];
   beforeAll(async () => {
-    suite.t = await startTestApp({ ...opts, listen: true });
+    suite.t = await startTestApp({ ...(typeof opts === 'function' ? opts() : opts), listen: true });
     suite.base = (await suite.t.app.getUrl()).replace('[::1]', '127.0.0.1');
     suite.browser = await launchChromium();
   });

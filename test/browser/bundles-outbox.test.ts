@@ -1,43 +1,37 @@
-import { Browser, BrowserContext, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 import request from 'supertest';
 import { OutboxSender } from '../../src/notifications/outbox-sender';
 import { grant, makeAccount } from '../factories';
 import { startSmtpSink, SmtpSink } from '../helpers/smtp-sink';
-import { startTestApp, TestApp } from '../helpers/test-app';
-import { describeInBrowser, launchChromium, logIn, makeUser, waitForText, watchedPage } from './browser';
+import { TestApp } from '../helpers/test-app';
+import { describeInBrowser, horizontalOverflow, logIn, makeUser, useBrowserSuite, waitForText } from './browser';
 
 describeInBrowser('bundles, the low-balance offer and the outbox in a browser', () => {
   let t: TestApp;
   let smtp: SmtpSink;
   /** While true, the SMTP server answers mail to bounce.* with a permanent 550. */
   let bouncing = true;
-  let browser: Browser;
   let base: string;
-  let context: BrowserContext;
   let page: Page;
-  let pageProblems: string[];
   let manager: { email: string; password: string; name: string };
   let agent: { email: string; password: string; name: string };
 
+  // The SMTP server first: the app is started with its address.
   beforeAll(async () => {
     smtp = await startSmtpSink({ reject: (m) => (bouncing && m.to.some((a) => a.startsWith('bounce.')) ? { code: 550, message: 'mailbox unavailable' } : null) });
-    t = await startTestApp({ listen: true, env: { SMTP_URL: smtp.url } });
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await launchChromium();
+  });
+  // Each test's page must end without script errors or CSP violations, and the ledger invariants must hold.
+  const suite = useBrowserSuite(() => ({ env: { SMTP_URL: smtp.url } }));
+  beforeAll(async () => {
+    ({ t, base } = suite);
     manager = await makeUser(t, 'manager', 'Morgan Manager');
     agent = await makeUser(t, 'agent', 'Alex Agent');
   });
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
     await smtp?.close();
   });
-  beforeEach(async () => {
-    ({ context, page, problems: pageProblems } = await watchedPage(browser));
-  });
-  afterEach(async () => {
-    await context.close();
-    expect(pageProblems).toEqual([]);
+  beforeEach(() => {
+    ({ page } = suite);
   });
 
   const status = () => page.getByRole('status');
@@ -164,8 +158,7 @@ describeInBrowser('bundles, the low-balance offer and the outbox in a browser', 
     await page.setViewportSize({ width: 360, height: 740 });
     for (const path of ['/console/bundles', `/console/bundles/${bundle.id}/edit`, '/console/outbox', `/console/outbox/${first.body.items[0].id}`]) {
       await page.goto(`${base}${path}`);
-      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-      expect({ path, overflow }).toEqual({ path, overflow: 0 });
+      expect({ path, overflow: await horizontalOverflow(page) }).toEqual({ path, overflow: 0 });
     }
   });
 });

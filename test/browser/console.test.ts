@@ -3,39 +3,27 @@ import { dirname, join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { balanceOf, grant, makeAccount, setPolicy } from '../factories';
-import { expectLedgerInvariants } from '../helpers/invariants';
-import { ADMIN, startTestApp, TestApp } from '../helpers/test-app';
-import { describeInBrowser, launchChromium, logIn, makeUser, waitForText, watchedPage } from './browser';
+import { ADMIN, TestApp } from '../helpers/test-app';
+import { describeInBrowser, horizontalOverflow, logIn, makeUser, useBrowserSuite, waitForText } from './browser';
 
 describeInBrowser('agent console in a browser', () => {
+  // Each test's page must end without script errors or CSP violations, and the ledger invariants must hold.
+  const suite = useBrowserSuite();
   let t: TestApp;
   let browser: Browser;
   let base: string;
   let context: BrowserContext;
   let page: Page;
-  /** Script errors and CSP violations seen by the page; any fails the test. */
-  let pageProblems: string[];
   let agent: { email: string; password: string; name: string };
   let manager: { email: string; password: string; name: string };
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true });
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await launchChromium();
+    ({ t, base, browser } = suite);
     agent = await makeUser(t, 'agent', 'Alex Agent');
     manager = await makeUser(t, 'manager', 'Morgan Manager');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-  beforeEach(async () => {
-    ({ context, page, problems: pageProblems } = await watchedPage(browser));
-  });
-  afterEach(async () => {
-    await context.close();
-    expect(pageProblems).toEqual([]);
-    await expectLedgerInvariants(t.dataSource);
+  beforeEach(() => {
+    ({ context, page } = suite);
   });
 
   const balanceRegion = () => page.getByRole('region', { name: 'Balance' });
@@ -286,8 +274,7 @@ describeInBrowser('agent console in a browser', () => {
     await page.setViewportSize({ width: 360, height: 740 });
     for (const path of ['/console', `/console/accounts/${account.id}`, '/console/incident-types']) {
       await page.goto(`${base}${path}`);
-      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-      expect({ path, overflow }).toEqual({ path, overflow: 0 });
+      expect({ path, overflow: await horizontalOverflow(page) }).toEqual({ path, overflow: 0 });
     }
   });
 

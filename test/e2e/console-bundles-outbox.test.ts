@@ -10,62 +10,11 @@ import { OutboxSender } from '../../src/notifications/outbox-sender';
 import { grant, makeAccount, makeTicket } from '../factories';
 import { startSmtpSink, SmtpSink } from '../helpers/smtp-sink';
 import { startTestApp, TestApp } from '../helpers/test-app';
-
-type Agent = ReturnType<typeof request.agent>;
-
-const PASSWORD = 'console-e2e-password';
-let seq = 0;
-
-/** A staff member signed in through the console's login form, with a cookie jar like a browser's. */
-async function consoleSession(t: TestApp, role: 'agent' | 'manager') {
-  const email = `${role}.${++seq}.${process.pid}@console-e2e.test`;
-  const created = await request(t.http).post('/api/users').set(t.admin.auth).send({ email, name: `Console ${role}`, role, password: PASSWORD });
-  expect(created.status).toBe(201);
-  const agent: Agent = request.agent(t.http);
-  // The token first: superagent attaches the cookie jar when a request is created.
-  const loginToken = tokenIn((await agent.get('/console/login')).text);
-  const login = await agent.post('/console/login').type('form').send({ email, password: PASSWORD, _csrf: loginToken });
-  expect(login.status).toBe(303);
-  return {
-    agent,
-    /** Posts a form with this session's token, as the page's own form would. */
-    post: async (path: string, form: Record<string, string>) => {
-      const token = tokenIn((await agent.get('/console')).text);
-      return agent.post(path).type('form').send({ ...form, _csrf: token });
-    },
-  };
-}
-
-function tokenIn(html: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!m) throw new Error('no CSRF token on the page');
-  return m[1];
-}
-
-/** The text a person reads: tags dropped, entities decoded, whitespace squashed. */
-function visible(html: string): string {
-  return html.replace(/<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, ' ')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-}
-
-/** The message shown next to a field (partials/field-error.hbs), or null. */
-function fieldError(html: string, id: string): string | null {
-  const m = new RegExp(`<p class="field-error" id="${id}-error">([^<]*)</p>`).exec(html);
-  return m ? visible(m[1]).trim() : null;
-}
-
-/** The flash message the next page shows after a post/redirect/get. */
-async function followFlash(agent: Agent, res: request.Response): Promise<string> {
-  expect(res.status).toBe(303);
-  const page = await agent.get(res.headers.location);
-  const m = /<p class="flash flash-(?:success|error)" role="(?:status|alert)">([^<]*)<\/p>/.exec(page.text);
-  return m ? visible(m[1]).trim() : '';
-}
+import { consoleSession, ConsoleSession, fieldError, followFlash, visible } from '../helpers/web-pages';
 
 describe('console: bundles and the low-balance banner (no SMTP_URL)', () => {
   let t: TestApp;
-  let manager: Awaited<ReturnType<typeof consoleSession>>;
+  let manager: ConsoleSession;
   beforeAll(async () => {
     t = await startTestApp();
     manager = await consoleSession(t, 'manager');
@@ -133,7 +82,7 @@ describe('console: bundles and the low-balance banner (no SMTP_URL)', () => {
     const ok = await manager.post('/console/bundles', {
       code: 'buy10get12', name: 'Buy 10 get 12', paidIncidents: '10', bonusIncidents: '2', price: '1,200.50', currency: '', availableFrom: '', availableUntil: '',
     });
-    expect(await followFlash(manager.agent, ok)).toBe('Bundle “Buy 10 get 12” created: 12 points for $1,200.50.');
+    expect((await followFlash(manager.agent, ok)).flash).toBe('Bundle “Buy 10 get 12” created: 12 points for $1,200.50.');
     const made = (await bundlesApi()).find((b) => b.code === 'buy10get12');
     expect(made).toMatchObject({ name: 'Buy 10 get 12', priceCents: 120050, currency: 'USD', active: true, onSale: true });
 
@@ -159,12 +108,12 @@ describe('console: bundles and the low-balance banner (no SMTP_URL)', () => {
     expect(fieldError(missing.text, 'edit-bundle-price')).toBe('Price is required');
 
     const saved = await manager.post(`/console/bundles/${b.id}`, { ...form, availableFrom: '', availableUntil: '2000-01-31' });
-    expect(await followFlash(manager.agent, saved)).toBe('Bundle “Buy 10 get 12” saved: 12 points for $1,100.00 (not on sale today).');
+    expect((await followFlash(manager.agent, saved)).flash).toBe('Bundle “Buy 10 get 12” saved: 12 points for $1,100.00 (not on sale today).');
     expect((await bundlesApi()).find((x) => x.id === b.id)).toMatchObject({ priceCents: 110000, availableUntil: '2000-01-31', onSale: false });
     expect(visible((await manager.agent.get('/console/bundles')).text)).toContain('Until 2000-01-31 Outside sale window (ended 2000-01-31)');
 
     const reopened = await manager.post(`/console/bundles/${b.id}`, { ...form, currency: '', availableFrom: '', availableUntil: '' });
-    expect(await followFlash(manager.agent, reopened)).toBe('Bundle “Buy 10 get 12” saved: 12 points for $1,100.00.');
+    expect((await followFlash(manager.agent, reopened)).flash).toBe('Bundle “Buy 10 get 12” saved: 12 points for $1,100.00.');
     expect((await bundlesApi()).find((x) => x.id === b.id)).toMatchObject({ currency: 'USD', availableUntil: null, onSale: true });
 
     expect((await manager.agent.get('/console/bundles/999999/edit')).status).toBe(404);
@@ -174,14 +123,14 @@ describe('console: bundles and the low-balance banner (no SMTP_URL)', () => {
   it('deactivates and reactivates a bundle', async () => {
     const b = (await bundlesApi()).find((x) => x.code === 'buy10get12')!;
     const off = await manager.post(`/console/bundles/${b.id}/active`, { active: 'false' });
-    expect(await followFlash(manager.agent, off)).toBe('Bundle “Buy 10 get 12” deactivated: it is no longer on sale.');
+    expect((await followFlash(manager.agent, off)).flash).toBe('Bundle “Buy 10 get 12” deactivated: it is no longer on sale.');
     expect((await bundlesApi()).find((x) => x.id === b.id)).toMatchObject({ active: false, onSale: false });
     const list = await manager.agent.get('/console/bundles');
     expect(visible(list.text)).toContain('Buy 10 get 12 buy10get12 12 points (10 paid + 2 bonus) $1,100.00 Always Inactive');
     expect(list.text).toContain('aria-label="Reactivate Buy 10 get 12"');
 
     const on = await manager.post(`/console/bundles/${b.id}/active`, { active: 'true' });
-    expect(await followFlash(manager.agent, on)).toBe('Bundle “Buy 10 get 12” reactivated: it is on sale again.');
+    expect((await followFlash(manager.agent, on)).flash).toBe('Bundle “Buy 10 get 12” reactivated: it is on sale again.');
     expect((await bundlesApi()).find((x) => x.id === b.id)).toMatchObject({ active: true, onSale: true });
   });
 
@@ -234,7 +183,7 @@ describe('console: bundles and the low-balance banner (no SMTP_URL)', () => {
 describe('console: the outbox (SMTP server that rejects some mail)', () => {
   let t: TestApp;
   let smtp: SmtpSink;
-  let manager: Awaited<ReturnType<typeof consoleSession>>;
+  let manager: ConsoleSession;
   let account: { id: string; name: string };
   beforeAll(async () => {
     smtp = await startSmtpSink({ reject: (m) => (m.to.some((a) => a.startsWith('bounce.')) ? { code: 550, message: 'mailbox unavailable' } : null) });
@@ -347,7 +296,7 @@ describe('console: the outbox (SMTP server that rejects some mail)', () => {
 
     const res = await manager.post(`/console/outbox/${bounced.id}/retry`, {});
     expect(res.headers.location).toBe(`/console/outbox/${bounced.id}`);
-    expect(await followFlash(manager.agent, res)).toBe(`Email to ${bounced.to} queued again. It goes out with the next outbox round.`);
+    expect((await followFlash(manager.agent, res)).flash).toBe(`Email to ${bounced.to} queued again. It goes out with the next outbox round.`);
     expect((await emails('&status=pending')).map((n) => n.id)).toEqual([bounced.id]);
     expect(visible((await manager.agent.get(`/console/outbox/${bounced.id}`)).text)).toContain('Status Pending Attempts 0');
 

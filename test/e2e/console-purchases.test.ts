@@ -14,78 +14,13 @@ import { buy5get6Id } from '../factories/purchases';
 import { expectLedgerInvariants } from '../helpers/invariants';
 import { startSmtpSink, SmtpSink } from '../helpers/smtp-sink';
 import { startTestApp, TestApp } from '../helpers/test-app';
-
-type Agent = ReturnType<typeof request.agent>;
-type Session = Awaited<ReturnType<typeof consoleSession>>;
-
-const PASSWORD = 'console-e2e-password';
-let seq = 0;
-
-/** A staff member signed in through the console's login form, with a cookie jar like a browser's. */
-async function consoleSession(t: TestApp, role: 'agent' | 'manager') {
-  const email = `${role}.${++seq}.${process.pid}@console-purchases.test`;
-  const created = await request(t.http).post('/api/users').set(t.admin.auth).send({ email, name: `Console ${role} ${seq}`, role, password: PASSWORD });
-  expect(created.status).toBe(201);
-  const agent: Agent = request.agent(t.http);
-  const loginToken = tokenIn((await agent.get('/console/login')).text);
-  const login = await agent.post('/console/login').type('form').send({ email, password: PASSWORD, _csrf: loginToken });
-  expect(login.status).toBe(303);
-  return {
-    agent,
-    email,
-    /** Posts a form with this session's token, as the page's own form would. */
-    post: async (path: string, form: Record<string, string>, headers: Record<string, string> = {}) => {
-      const token = tokenIn((await agent.get('/console')).text);
-      // htmx sends the token as a header (hx-headers on <body>), a plain form as the hidden field.
-      if (headers['HX-Request'] === 'true') return agent.post(path).set({ ...headers, 'X-CSRF-Token': token }).type('form').send(form);
-      return agent.post(path).set(headers).type('form').send({ ...form, _csrf: token });
-    },
-  };
-}
-
-function tokenIn(html: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!m) throw new Error('no CSRF token on the page');
-  return m[1];
-}
-
-/** The text a person reads: tags dropped, entities decoded, whitespace squashed. */
-function visible(html: string): string {
-  return html.replace(/<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, ' ')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-}
-
-/** The message shown next to a field (partials/field-error.hbs), or null. */
-function fieldError(html: string, id: string): string | null {
-  const m = new RegExp(`<p class="field-error" id="${id}-error">([^<]*)</p>`).exec(html);
-  return m ? visible(m[1]).trim() : null;
-}
-
-/** The alert shown above a form (partials/form-alert.hbs), or null. */
-function formAlert(html: string): string | null {
-  const m = /<p class="flash flash-error" role="alert">([^<]*)<\/p>/.exec(html);
-  return m ? visible(m[1]).trim() : null;
-}
-
-/** The flash message the next page shows after a post/redirect/get. */
-async function followFlash(agent: Agent, res: request.Response): Promise<{ flash: string; page: request.Response }> {
-  expect(res.status).toBe(303);
-  const page = await agent.get(res.headers.location);
-  const m = /<p class="flash flash-(?:success|error)" role="(?:status|alert)">([^<]*)<\/p>/.exec(page.text);
-  return { flash: m ? visible(m[1]).trim() : '', page };
-}
-
-/** Every <label for=…>text</label> of a page, as text. */
-function labels(html: string): string[] {
-  return [...html.matchAll(/<label for="[^"]+">([^<]*)<\/label>/g)].map((m) => visible(m[1]).trim());
-}
+import { consoleSession, ConsoleSession, fieldError, followFlash, formAlert, labels, visible } from '../helpers/web-pages';
 
 describe('console: client users and purchases on the account page', () => {
   let t: TestApp;
   let smtp: SmtpSink;
-  let manager: Session;
-  let agent: Session;
+  let manager: ConsoleSession;
+  let agent: ConsoleSession;
   let bundleId: string;
 
   beforeAll(async () => {
@@ -106,7 +41,7 @@ describe('console: client users and purchases on the account page', () => {
   const paymentCount = async (purchaseId: string) => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM purchase_payments WHERE purchase_id = ?', [Number(purchaseId)]))[0].n);
 
   /** An agent sells buy5get6 from the account page; returns the new purchase's id. */
-  const sell = async (accountId: string, as: Session = agent, quantity = '1') => {
+  const sell = async (accountId: string, as: ConsoleSession = agent, quantity = '1') => {
     const res = await as.post(`/console/accounts/${accountId}/purchases`, { bundleId, quantity });
     expect(res.status).toBe(303);
     const m = /^\/console\/purchases\/(\d+)$/.exec(res.headers.location);

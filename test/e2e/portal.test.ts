@@ -13,8 +13,7 @@ import { OutboxSender } from '../../src/notifications/outbox-sender';
 import { expectLedgerInvariants } from '../helpers/invariants';
 import { startSmtpSink, SmtpSink } from '../helpers/smtp-sink';
 import { startTestApp, TestApp } from '../helpers/test-app';
-
-type Browser = ReturnType<typeof request.agent>;
+import { followFlash, postForm, tokenIn, visible, WebAgent } from '../helpers/web-pages';
 
 const PASSWORD = 'portal-e2e-password';
 let seq = 0;
@@ -28,21 +27,6 @@ async function makeLogin(t: TestApp, role: 'client' | 'agent' | 'manager', accou
   return { email, name, password: PASSWORD, id: res.body.id as string };
 }
 
-/** The hidden CSRF field of the first form on a page. */
-function csrfOf(html: string): string {
-  const found = html.match(/name="_csrf" value="([^"]+)"/);
-  if (!found) throw new Error('the page has no CSRF field');
-  return found[1];
-}
-
-const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#x3D;': '=', '&#x60;': '`', '&amp;': '&' };
-
-/** What a person reads on the page: markup dropped, entities decoded, runs of white space as one space. */
-function textOf(html: string): string {
-  return html.replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]*>/g, ' ')
-    .replace(/&(lt|gt|quot|#x27|#x3D|#x60|amp);/g, (e) => ENTITIES[e]).replace(/\s+/g, ' ');
-}
-
 /** A Set-Cookie header of the response by cookie name. */
 function setCookie(res: request.Response, name: string): string | undefined {
   const all = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
@@ -51,9 +35,9 @@ function setCookie(res: request.Response, name: string): string | undefined {
 
 /** A browser that has signed in to the portal through its login form. */
 async function portalLogin(t: TestApp, user: { email: string; password: string }) {
-  const browser: Browser = request.agent(t.http);
+  const browser: WebAgent = request.agent(t.http);
   const form = await browser.get('/portal/login');
-  const res = await browser.post('/portal/login').type('form').send({ email: user.email, password: user.password, _csrf: csrfOf(form.text) });
+  const res = await browser.post('/portal/login').type('form').send({ email: user.email, password: user.password, _csrf: tokenIn(form.text) });
   return { browser, res };
 }
 
@@ -68,19 +52,14 @@ async function clientSession(t: TestApp, user: { email: string; password: string
     sessionValue: /^pd_portal_session=([^;]+)/.exec(session)![1],
     page: async (path: string) => browser.get(path),
     /** Sends a form as the page at `from` would, with that page's CSRF token. */
-    post: async (path: string, form: Record<string, string>, from = '/portal') => {
-      const token = csrfOf((await browser.get(from)).text);
-      return browser.post(path).type('form').send({ ...form, _csrf: token });
-    },
+    post: (path: string, form: Record<string, string>, from = '/portal') => postForm(browser, from, path, form),
   };
 }
 
 /** The flash message shown on the page a post/redirect/get lands on. */
-async function landing(browser: Browser, res: request.Response): Promise<{ path: string; flash: string; text: string; status: number }> {
-  expect(res.status).toBe(303);
-  const page = await browser.get(res.headers.location);
-  const flash = /<p class="flash flash-(?:success|error)" role="(?:status|alert)">([^<]*)<\/p>/.exec(page.text);
-  return { path: res.headers.location, flash: flash ? textOf(flash[1]).trim() : '', text: textOf(page.text), status: page.status };
+async function landing(browser: WebAgent, res: request.Response): Promise<{ path: string; flash: string; text: string; status: number }> {
+  const { flash, page } = await followFlash(browser, res);
+  return { path: res.headers.location, flash, text: visible(page.text), status: page.status };
 }
 
 describe('client portal', () => {
@@ -106,7 +85,7 @@ describe('client portal', () => {
 
       const login = await request(t.http).get('/portal/login');
       expect(login.status).toBe(200);
-      expect(textOf(login.text)).toContain('Sign in to the client portal');
+      expect(visible(login.text)).toContain('Sign in to the client portal');
       expect(login.text).toMatch(/<label for="login-email">Email<\/label>/);
       expect(login.text).toMatch(/<label for="login-password">Password<\/label>/);
       // Pre-login cookies are the portal's own, scoped to /portal.
@@ -119,11 +98,11 @@ describe('client portal', () => {
     it('signs a client in with a session cookie scoped to /portal, and back to the page it wanted', async () => {
       const account = await makeAccount(t, { name: 'Birchwood Dental' });
       const client = await makeLogin(t, 'client', account.id, 'Bea Birch');
-      const browser: Browser = request.agent(t.http);
+      const browser: WebAgent = request.agent(t.http);
       const form = await browser.get('/portal/login?next=%2Fportal%2Ftickets');
       expect(form.text).toContain('name="next" value="/portal/tickets"');
       const res = await browser.post('/portal/login').type('form')
-        .send({ email: client.email.toUpperCase(), password: client.password, next: '/portal/tickets', _csrf: csrfOf(form.text) });
+        .send({ email: client.email.toUpperCase(), password: client.password, next: '/portal/tickets', _csrf: tokenIn(form.text) });
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/portal/tickets');
       const cookie = setCookie(res, 'pd_portal_session')!;
@@ -142,14 +121,14 @@ describe('client portal', () => {
       const client = await makeLogin(t, 'client', account.id);
       const wrong = await portalLogin(t, { email: client.email, password: 'not-the-password' });
       expect(wrong.res.status).toBe(401);
-      expect(textOf(wrong.res.text)).toContain('Wrong email or password.');
+      expect(visible(wrong.res.text)).toContain('Wrong email or password.');
       expect(setCookie(wrong.res, 'pd_portal_session')).toBeUndefined();
 
       for (const role of ['agent', 'manager'] as const) {
         const staff = await makeLogin(t, role);
         const refused = await portalLogin(t, staff);
         expect(refused.res.status).toBe(403);
-        expect(textOf(refused.res.text)).toContain('This portal is for our clients. Support staff sign in to the console at /console.');
+        expect(visible(refused.res.text)).toContain('This portal is for our clients. Support staff sign in to the console at /console.');
         expect(refused.res.text).toContain('href="/console/login"');
         expect(setCookie(refused.res, 'pd_portal_session')).toBeUndefined();
       }
@@ -164,7 +143,7 @@ describe('client portal', () => {
       const blocked = await portalLogin(t, client);
       expect(blocked.res.status).toBe(429);
       expect(Number(blocked.res.headers['retry-after'])).toBeGreaterThan(0);
-      expect(textOf(blocked.res.text)).toMatch(/Too many failed logins; try again in \d+ seconds/);
+      expect(visible(blocked.res.text)).toMatch(/Too many failed logins; try again in \d+ seconds/);
     });
 
     it('refuses a form without this browser\'s CSRF token (403), before looking at the password', async () => {
@@ -207,7 +186,7 @@ describe('client portal', () => {
       const manager = await makeLogin(t, 'manager');
       const staff = request.agent(t.http);
       const form = await staff.get('/console/login');
-      const login = await staff.post('/console/login').type('form').send({ email: manager.email, password: manager.password, _csrf: csrfOf(form.text) });
+      const login = await staff.post('/console/login').type('form').send({ email: manager.email, password: manager.password, _csrf: tokenIn(form.text) });
       expect(login.status).toBe(303);
       const consoleSession = /^pd_console_session=([^;]+)/.exec(setCookie(login, 'pd_console_session')!)![1];
       const inPortal = await request(t.http).get('/portal').set('Cookie', `pd_portal_session=${consoleSession}`);
@@ -229,7 +208,7 @@ describe('client portal', () => {
       expect(page.status).toBe(200);
       expect(page.text).toMatch(/<h1>Overview<\/h1>/);
       expect(page.text).toContain('<span class="balance-number">12</span> points');
-      const text = textOf(page.text);
+      const text = visible(page.text);
       expect(text).toContain('12 points');
       expect(text).toContain('Favoured customer');
       expect(text).toContain('Policy status Not yet on the new support terms');
@@ -248,7 +227,7 @@ describe('client portal', () => {
         await request(t.http).post(`/api/accounts/${account.id}/points/grants`).set(t.admin.auth).send({ points: 1, reason: `Grant number ${i}` });
       }
       const s = await clientSession(t, await makeLogin(t, 'client', account.id));
-      const first = textOf((await s.page('/portal')).text);
+      const first = visible((await s.page('/portal')).text);
       expect(first).toContain('Entries 1–20 of 23, newest first.');
       expect(first).toContain('Grant number 23');
       expect(first).not.toContain('Grant number 3 ');
@@ -256,7 +235,7 @@ describe('client portal', () => {
       expect(first).not.toContain('Newer entries');
 
       const second = await s.page('/portal?offset=20');
-      const secondText = textOf(second.text);
+      const secondText = visible(second.text);
       expect(secondText).toContain('Entries 21–23 of 23, newest first.');
       for (const n of [1, 2, 3]) expect(secondText).toContain(`Grant number ${n} `);
       expect(secondText).not.toContain('Grant number 4 ');
@@ -265,14 +244,14 @@ describe('client portal', () => {
       const fragment = await s.browser.get('/portal/history?offset=20').set('HX-Request', 'true');
       expect(fragment.status).toBe(200);
       expect(fragment.text).not.toContain('<html');
-      expect(textOf(fragment.text)).toContain('Entries 21–23 of 23');
+      expect(visible(fragment.text)).toContain('Entries 21–23 of 23');
     });
 
     it('names the cheapest bundle on sale and its price when the balance is low', async () => {
       const account = await makeAccount(t);
       await grant(t, account.id, 1);
       const s = await clientSession(t, await makeLogin(t, 'client', account.id));
-      const text = textOf((await s.page('/portal')).text);
+      const text = visible((await s.page('/portal')).text);
       expect(text).toContain('1 point');
       expect(text).toContain('Your balance is low. Buy 5 get 6 gives you 6 points for $375.00');
       expect(text).toContain('See the bundles on sale');
@@ -281,7 +260,7 @@ describe('client portal', () => {
     it('shows the new terms until the client accepts them; accepting enrols the account', async () => {
       const account = await makeAccount(t);
       const s = await clientSession(t, await makeLogin(t, 'client', account.id));
-      const before = textOf((await s.page('/portal')).text);
+      const before = visible((await s.page('/portal')).text);
       expect(before).toContain('The new support terms');
       expect(before).toContain('A phone incident caused on your side uses points');
       expect(before).toContain('Email and portal tickets are always free');
@@ -307,7 +286,7 @@ describe('client portal', () => {
         const page = await s.page('/portal/tickets');
         expect(page.text).toMatch(/<label for="ticket-subject">Subject<\/label>/);
         expect(page.text).toMatch(/<label for="ticket-description">Description<\/label>/);
-        expect(textOf(page.text)).toContain('You have no tickets yet.');
+        expect(visible(page.text)).toContain('You have no tickets yet.');
 
         const res = await s.post('/portal/tickets', { subject: 'Invoices print blank', description: 'Since Monday every invoice prints as a blank page.' }, '/portal/tickets');
         const landed = await landing(s.browser, res);
@@ -320,7 +299,7 @@ describe('client portal', () => {
         expect(landed.text).toContain('Charge No charge');
         expect((await accountApi(account.id)).balance).toBe(3);
 
-        const list = textOf((await s.page('/portal/tickets')).text);
+        const list = visible((await s.page('/portal/tickets')).text);
         expect(list).toContain('Invoices print blank');
         expect(list).toContain('Open');
       } finally {
@@ -342,11 +321,11 @@ describe('client portal', () => {
       const account = await makeAccount(t);
       const s = await clientSession(t, await makeLogin(t, 'client', account.id));
       await request(t.http).post(`/api/accounts/${account.id}/close`).set(t.admin.auth).send({ reason: 'Moved to another provider' });
-      const page = textOf((await s.page('/portal/tickets')).text);
+      const page = visible((await s.page('/portal/tickets')).text);
       expect(page).toContain('Your account is closed, so no new tickets can be opened here.');
       const res = await s.post('/portal/tickets', { subject: 'Still there?' }, '/portal/tickets');
       expect(res.status).toBe(409);
-      expect(textOf(res.text)).toContain('Your account is closed');
+      expect(visible(res.text)).toContain('Your account is closed');
       expect(await ticketsApi(account.id)).toEqual([]);
     });
 
@@ -355,7 +334,7 @@ describe('client portal', () => {
       const s = await clientSession(t, await makeLogin(t, 'client', account.id));
       const res = await s.browser.post('/portal/tickets').type('form').send({ subject: 'Forged' });
       expect(res.status).toBe(403);
-      expect(textOf(res.text)).toContain('This form has expired or did not come from the client portal');
+      expect(visible(res.text)).toContain('This form has expired or did not come from the client portal');
       const wrongToken = await s.browser.post('/portal/tickets').type('form').send({ subject: 'Forged', _csrf: 'x'.repeat(40) });
       expect(wrongToken.status).toBe(403);
       const terms = await s.browser.post('/portal/terms/accept').type('form').send({});
@@ -371,7 +350,7 @@ describe('client portal', () => {
       const s = await clientSession(t, await makeLogin(t, 'client', account.id));
       const page = await s.page('/portal/bundles');
       expect(page.status).toBe(200);
-      const text = textOf(page.text);
+      const text = visible(page.text);
       expect(text).toContain('Buy 5 get 6 6 points (5 paid + 1 bonus) $375.00');
       expect(page.text).toMatch(/<label for="quantity-\d+">Quantity<\/label>/);
       expect(page.text).toContain('>Buy</button>');
@@ -407,7 +386,7 @@ describe('client portal', () => {
       expect(landed.text).toContain('Cancel purchase');
       expect(await balanceOf(t, account.id)).toBe(0); // no points for money that has not arrived
 
-      const list = textOf((await s.page('/portal/purchases')).text);
+      const list = visible((await s.page('/portal/purchases')).text);
       expect(list).toContain(`${purchase.invoiceNumber} Buy 5 get 6 × 2 12 points $750.00 $0.00 $750.00 Awaiting payment`);
     });
 
@@ -419,7 +398,7 @@ describe('client portal', () => {
       const res = await s.page(`/portal/purchases/${p.id}/invoice`);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
-      const text = textOf(res.text);
+      const text = visible(res.text);
       expect(text).toContain(p.invoiceNumber);
       expect(text).toContain('Tamarind Travel');
       expect(text).toContain('$375.00');
@@ -466,7 +445,7 @@ describe('client portal', () => {
 
       const partly = await makePurchase(t, account.id, { bundleId });
       expect((await payPurchase(t, partly.id, 10000, { reference: 'first instalment' })).status).toBe(200);
-      const page = textOf((await s.page(`/portal/purchases/${partly.id}`)).text);
+      const page = visible((await s.page(`/portal/purchases/${partly.id}`)).text);
       expect(page).toContain('Paid $100.00 Balance due $275.00');
       expect(page).toMatch(/\d{2}:\d{2} UTC \$100\.00 Bank transfer first instalment/);
       expect(page).not.toContain('Cancel purchase');
@@ -481,11 +460,11 @@ describe('client portal', () => {
       const s = await clientSession(t, await makeLogin(t, 'client', account.id));
       const p = await makePurchase(t, account.id, { bundleId });
       expect((await payPurchase(t, p.id, 37500)).status).toBe(200);
-      const page = textOf((await s.page(`/portal/purchases/${p.id}`)).text);
+      const page = visible((await s.page(`/portal/purchases/${p.id}`)).text);
       expect(page).toContain('Status Paid');
       expect(page).toContain('Balance due $0.00');
       expect(page).not.toContain('Pay by invoice');
-      const home = textOf((await s.page('/portal')).text);
+      const home = visible((await s.page('/portal')).text);
       expect(home).toContain('Purchase +6 points 7 points');
       expect(home).toContain('Policy status Enrolled');
       await expectLedgerInvariants(t.dataSource);
@@ -580,7 +559,7 @@ describe('client portal with card payments and bank details configured', () => {
     expect(card.headers.location).toBe(`https://pay.example.test/cs_portal_${checkouts.length}`);
     expect(checkouts.at(-1)!.get('line_items[0][price_data][unit_amount]')).toBe('37500');
 
-    const back = textOf((await s.page(`/portal/purchases/${purchaseId}?card=cancelled`)).text);
+    const back = visible((await s.page(`/portal/purchases/${purchaseId}?card=cancelled`)).text);
     expect(back).toContain('The card payment was cancelled; nothing was charged.');
   });
 });
@@ -610,20 +589,20 @@ describe('client portal: accepting an invitation', () => {
     const account = await makeAccount(t, { name: 'Juniper Joinery' });
     const email = `ivy.${process.pid}@portal-e2e.test`;
     const token = await invite(account.id, email);
-    const browser: Browser = request.agent(t.http);
+    const browser: WebAgent = request.agent(t.http);
 
     const page = await browser.get(`/portal/invitations/${token}`);
     expect(page.status).toBe(200);
-    expect(textOf(page.text)).toContain('Set your password for Juniper Joinery');
-    expect(textOf(page.text)).toContain(`you will sign in with ${email}`);
+    expect(visible(page.text)).toContain('Set your password for Juniper Joinery');
+    expect(visible(page.text)).toContain(`you will sign in with ${email}`);
     expect(page.text).toMatch(/<label for="invite-password">Password<\/label>/);
     expect(page.text).toMatch(/<label for="invite-confirm">Confirm password<\/label>/);
 
     const mismatch = await browser.post(`/portal/invitations/${token}`).type('form')
-      .send({ password: 'a-good-password', confirm: 'another-password', _csrf: csrfOf(page.text) });
+      .send({ password: 'a-good-password', confirm: 'another-password', _csrf: tokenIn(page.text) });
     expect(mismatch.status).toBe(422);
     expect(mismatch.text).toContain('<p class="field-error" id="invite-confirm-error">The two passwords do not match</p>');
-    const short = await browser.post(`/portal/invitations/${token}`).type('form').send({ password: 'short', confirm: 'short', _csrf: csrfOf(page.text) });
+    const short = await browser.post(`/portal/invitations/${token}`).type('form').send({ password: 'short', confirm: 'short', _csrf: tokenIn(page.text) });
     expect(short.status).toBe(422);
     expect(short.text).toContain('<p class="field-error" id="invite-password-error">Password must be 8 to 200 characters long</p>');
     expect((await request(t.http).post('/api/auth/login').send({ email, password: 'a-good-password' })).status).toBe(401);
@@ -632,19 +611,19 @@ describe('client portal: accepting an invitation', () => {
     expect(noToken.status).toBe(403);
 
     const set = await browser.post(`/portal/invitations/${token}`).type('form')
-      .send({ password: 'a-good-password', confirm: 'a-good-password', _csrf: csrfOf(page.text) });
+      .send({ password: 'a-good-password', confirm: 'a-good-password', _csrf: tokenIn(page.text) });
     const landed = await landing(browser, set);
     expect(landed.path).toBe('/portal/login');
     expect(landed.flash).toBe('Password set. Sign in.');
 
     const s = await clientSession(t, { email, password: 'a-good-password' });
-    const home = textOf((await s.page('/portal')).text);
+    const home = visible((await s.page('/portal')).text);
     expect(home).toContain('Juniper Joinery');
     expect(home).toContain('Overview');
 
     for (const res of [await request(t.http).get(`/portal/invitations/${token}`), await request(t.http).get('/portal/invitations/not-a-real-token')]) {
       expect(res.status).toBe(404);
-      expect(textOf(res.text)).toContain('This link is no longer valid');
+      expect(visible(res.text)).toContain('This link is no longer valid');
       expect(res.text).not.toContain('Juniper');
     }
   });

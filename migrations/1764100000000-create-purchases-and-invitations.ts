@@ -3,7 +3,8 @@ import { col } from '../src/common/database/columns';
 
 /**
  * Purchases of bundles with their payments, the invoice-number counter, the
- * Stripe events already handled, and one-time invitations for client users.
+ * Stripe Checkout sessions opened and events already handled, and one-time
+ * invitations for client users.
  */
 export class CreatePurchasesAndInvitations1764100000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
@@ -46,6 +47,9 @@ export class CreatePurchasesAndInvitations1764100000000 implements MigrationInte
         // events arrive for it.
         col.str('external_id', 191, { isNullable: true }),
         col.ref('actor_id', true),
+        // false: card money that arrived for a purchase that could no longer take it
+        // (cancelled, or paid meanwhile by other means). Kept, visible, to be refunded; not in paid_cents.
+        col.bool('applied', true),
         col.time('created_at'),
       ],
       indices: [
@@ -53,6 +57,23 @@ export class CreatePurchasesAndInvitations1764100000000 implements MigrationInte
         new TableIndex({ name: 'ix_purchase_payments_created', columnNames: ['created_at'] }),
         new TableIndex({ name: 'uq_purchase_payments_external', columnNames: ['external_id'], isUnique: true }),
       ],
+    }));
+
+    // The Stripe Checkout sessions this app opened: only their payments are
+    // booked, for the amount they were opened for, and a purchase is not
+    // cancelled while one of them may still be paid.
+    await q.createTable(new Table({
+      name: 'card_checkouts',
+      columns: [
+        col.str('session_id', 191, { isPrimary: true }),
+        col.ref('purchase_id'),
+        col.int('amount_cents'),
+        col.str('currency', 3),
+        col.str('status', 16),
+        col.time('created_at'),
+        col.time('expires_at'),
+      ],
+      indices: [new TableIndex({ name: 'ix_card_checkouts_purchase', columnNames: ['purchase_id', 'status'] })],
     }));
 
     // One row per numbering sequence; see PurchasesRepository.nextInvoiceNumber.
@@ -99,6 +120,7 @@ export class CreatePurchasesAndInvitations1764100000000 implements MigrationInte
     await q.dropTable('user_invitations');
     await q.dropTable('stripe_events');
     await q.dropTable('invoice_counters');
+    await q.dropTable('card_checkouts');
     await q.dropTable('purchase_payments');
     await q.dropTable('purchases');
   }

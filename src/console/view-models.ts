@@ -4,7 +4,7 @@ import { IncidentTypeView } from '../incident-types/incident-types.service';
 import { NotificationView } from '../notifications/notifications.service';
 import { LedgerEntryView } from '../point-bank/point-bank.service';
 import { Channel, CHANNELS, Policy } from '../policy/policy.types';
-import { PurchaseDetailView, PurchaseView } from '../purchases/dto/purchase.view';
+import { NOT_APPLIED_NOTE, PurchaseDetailView, PurchaseView } from '../purchases/dto/purchase.view';
 import { PAYMENT_METHODS, PaymentMethod, PurchaseStatus } from '../purchases/purchase.entity';
 import { Fault, FAULTS, Priority, PRIORITIES } from '../tickets/ticket.entity';
 import { TicketView } from '../tickets/tickets.service';
@@ -250,7 +250,7 @@ export interface PaymentRow {
 
 export function paymentRows(p: PurchaseDetailView): PaymentRow[] {
   return p.payments.map((x) => ({
-    createdAt: formatDateTime(x.createdAt), amount: formatMoney(x.amountCents, p.currency),
+    createdAt: formatDateTime(x.createdAt), amount: `${formatMoney(x.amountCents, p.currency)}${x.applied ? '' : NOT_APPLIED_NOTE}`,
     method: PAYMENT_METHOD_LABELS[x.method as PaymentMethod] ?? x.method, reference: x.reference ?? '',
     recordedBy: x.actorId ? 'Staff' : 'Online payment',
   }));

@@ -6,6 +6,7 @@ import { chargeText, CHANNEL_LABELS, formatDateTime, formatMoney, points } from 
 import { FieldErrors } from '../console/forms';
 import { Policy } from '../policy/policy.types';
 import { PaymentMethod, PurchaseStatus } from '../purchases/purchase.entity';
+import { NOT_APPLIED_NOTE } from '../purchases/dto/purchase.view';
 import { PaymentView, PurchaseView } from '../purchases/purchases.service';
 import { TicketView } from '../tickets/tickets.service';
 
@@ -185,7 +186,7 @@ export interface PaymentRow {
 
 export function paymentRow(p: PaymentView, currency: string): PaymentRow {
   return {
-    createdAt: formatDateTime(p.createdAt), amount: formatMoney(p.amountCents, currency),
+    createdAt: formatDateTime(p.createdAt), amount: `${formatMoney(p.amountCents, currency)}${p.applied ? '' : NOT_APPLIED_NOTE}`,
     method: PAYMENT_METHOD_TEXT[p.method as PaymentMethod] ?? p.method, reference: p.reference ?? '',
   };
 }

@@ -8,7 +8,7 @@ const purchase = (over: Partial<InvoiceData['purchase']> = {}): InvoiceData['pur
 
 const data = (over: Partial<InvoiceData> = {}): InvoiceData => ({
   purchase: purchase(),
-  payments: [{ id: '1', amountCents: 25000, method: 'bank_transfer', reference: 'wire <42>', actorId: '2', createdAt: '2026-11-21T09:00:00.000Z' }],
+  payments: [{ id: '1', amountCents: 25000, method: 'bank_transfer', reference: 'wire <42>', actorId: '2', applied: true, createdAt: '2026-11-21T09:00:00.000Z' }],
   seller: { name: 'Acme Support Co', address: ['1 Main St', 'Springfield'], bankDetails: ['IBAN DE00 1234 5678'] },
   buyer: { name: 'Globex & "Sons"', contacts: [{ name: 'Hank <Scorpio>', email: 'hank@globex.example' }] },
   ...over,

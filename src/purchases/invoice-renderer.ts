@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatMoney } from '../common/money';
-import { PaymentView, PurchaseView } from './dto/purchase.view';
+import { NOT_APPLIED_NOTE, PaymentView, PurchaseView } from './dto/purchase.view';
 
 export interface InvoiceData {
   purchase: PurchaseView;
@@ -39,7 +39,8 @@ export class InvoiceRenderer {
       due: money(p.balanceDueCents),
       showBankDetails: p.status === 'pending' && d.seller.bankDetails.length > 0,
       payments: d.payments.map((x) => ({
-        date: day(x.createdAt), method: METHOD_TEXT[x.method] ?? x.method, reference: x.reference ?? '', amount: money(x.amountCents),
+        date: day(x.createdAt), method: METHOD_TEXT[x.method] ?? x.method, reference: x.reference ?? '',
+        amount: `${money(x.amountCents)}${x.applied ? '' : NOT_APPLIED_NOTE}`,
       })),
     });
   }

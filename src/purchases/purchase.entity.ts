@@ -37,7 +37,23 @@ export class PaymentEntity {
   /** The payment provider's id (a Stripe payment intent); unique. */
   @Column({ name: 'external_id', type: 'varchar', nullable: true }) externalId: string | null;
   @Column({ name: 'actor_id', type: 'integer', nullable: true }) actorId: number | null;
+  /** false: card money the purchase could not take (cancelled or already paid); not counted, to be refunded. */
+  @Column({ type: 'boolean' }) applied: boolean;
   @Column({ name: 'created_at', type: 'datetime' }) createdAt: Date;
+}
+
+export type CardCheckoutStatus = 'open' | 'completed' | 'expired';
+
+/** A Stripe Checkout session this app opened for a purchase. */
+@Entity('card_checkouts')
+export class CardCheckoutEntity {
+  @PrimaryColumn({ name: 'session_id', type: 'varchar' }) sessionId: string;
+  @Column({ name: 'purchase_id', type: 'integer' }) purchaseId: number;
+  @Column({ name: 'amount_cents', type: 'integer' }) amountCents: number;
+  @Column({ type: 'varchar' }) currency: string;
+  @Column({ type: 'varchar' }) status: CardCheckoutStatus;
+  @Column({ name: 'created_at', type: 'datetime' }) createdAt: Date;
+  @Column({ name: 'expires_at', type: 'datetime' }) expiresAt: Date;
 }
 
 /** A Stripe webhook event that has been handled (Stripe delivers at least once). */

@@ -6,7 +6,7 @@ import { BundlesModule } from '../bundles/bundles.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PointBankModule } from '../point-bank/point-bank.module';
 import { InvoiceRenderer } from './invoice-renderer';
-import { PaymentEntity, PurchaseEntity, StripeEventEntity } from './purchase.entity';
+import { CardCheckoutEntity, PaymentEntity, PurchaseEntity, StripeEventEntity } from './purchase.entity';
 import { AccountPurchasesController, PurchasesController, StripeWebhookController } from './purchases.controller';
 import { PurchasesRepository } from './purchases.repository';
 import { PurchasesService } from './purchases.service';
@@ -14,7 +14,7 @@ import { StripeGateway } from './stripe-gateway';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([PurchaseEntity, PaymentEntity, StripeEventEntity]),
+    TypeOrmModule.forFeature([PurchaseEntity, PaymentEntity, StripeEventEntity, CardCheckoutEntity]),
     AccountsModule, AuditModule, BundlesModule, NotificationsModule, PointBankModule,
   ],
   controllers: [AccountPurchasesController, PurchasesController, StripeWebhookController],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { execute, executeBuilt, select } from '../common/database/sql';
-import { PaymentEntity, PurchaseEntity, StripeEventEntity } from './purchase.entity';
+import { CardCheckoutEntity, CardCheckoutStatus, PaymentEntity, PurchaseEntity, StripeEventEntity } from './purchase.entity';
 
 const INVOICE_SEQUENCE = 'invoice';
 
@@ -34,6 +34,15 @@ export class PurchasesRepository {
 
   findById(id: number, em?: EntityManager): Promise<PurchaseEntity | null> {
     return (em ?? this.purchases.manager).findOne(PurchaseEntity, { where: { id } });
+  }
+
+  /**
+   * The purchase row, locked until the transaction ends on MySQL: a read
+   * that sees the latest committed state (not the transaction's snapshot)
+   * and keeps it until we are done. SQLite runs one transaction at a time.
+   */
+  findByIdForUpdate(id: number, em: EntityManager, lock: boolean): Promise<PurchaseEntity | null> {
+    return em.findOne(PurchaseEntity, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
   }
 
   findPageForAccount(accountId: number, limit: number, offset: number): Promise<[PurchaseEntity[], number]> {
@@ -79,6 +88,29 @@ export class PurchasesRepository {
       .where('id = :id AND status = :pending', { id, pending: 'pending' });
     if (onlyUnpaid) qb.andWhere('paid_cents = 0');
     return (await qb.execute()).affected === 1;
+  }
+
+  async insertCheckout(row: CardCheckoutEntity): Promise<void> {
+    await this.purchases.manager.insert(CardCheckoutEntity, row);
+  }
+
+  findCheckout(em: EntityManager, sessionId: string): Promise<CardCheckoutEntity | null> {
+    return em.findOne(CardCheckoutEntity, { where: { sessionId } });
+  }
+
+  /** Checkout sessions of the purchase that may still be paid (open and not past their expiry). */
+  findOpenCheckouts(purchaseId: number, now: Date): Promise<CardCheckoutEntity[]> {
+    return this.purchases.manager.createQueryBuilder(CardCheckoutEntity, 'c')
+      .where('c.purchase_id = :purchaseId AND c.status = :open AND c.expires_at > :now', { purchaseId, open: 'open', now })
+      .getMany();
+  }
+
+  async setCheckoutStatus(sessionId: string, status: CardCheckoutStatus, em?: EntityManager): Promise<void> {
+    await (em ?? this.purchases.manager).update(CardCheckoutEntity, { sessionId }, { status });
+  }
+
+  async linkStripeEvent(em: EntityManager, eventId: string, purchaseId: number): Promise<void> {
+    await em.update(StripeEventEntity, { id: eventId }, { purchaseId });
   }
 
   /** Remembers a Stripe event id; false when it was already handled (a replay). */

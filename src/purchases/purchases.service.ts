@@ -48,7 +48,7 @@ const view = (p: PurchaseEntity): PurchaseView => ({
 
 const paymentView = (p: PaymentEntity): PaymentView => ({
   id: String(p.id), amountCents: p.amountCents, method: p.method, reference: p.reference, actorId: idString(p.actorId),
-  createdAt: p.createdAt.toISOString(),
+  applied: p.applied, createdAt: p.createdAt.toISOString(),
 });
 
 const invoiceNumber = (n: number) => `INV-${String(n).padStart(6, '0')}`;
@@ -93,6 +93,9 @@ export class PurchasesService {
       if (bundleId === null) throw new PurchaseError('NOT_FOUND', `bundle ${input.bundleId} not found`);
       const bundle = await this.bundles.requireOnSale(bundleId, em);
       const amountCents = bundle.priceCents * quantity;
+      if (amountCents === 0) {
+        throw new PurchaseError('NOTHING_TO_PAY', `bundle ${bundle.code} has no price, so there is nothing to pay for: grant its points instead`);
+      }
       if (amountCents > MAX_PURCHASE_CENTS) {
         throw new PurchaseError('INVALID', `quantity: ${quantity} × ${bundle.code} comes to more than one purchase may cost`);
       }
@@ -137,17 +140,23 @@ export class PurchasesService {
     return view(p);
   }
 
-  /** Staff may cancel a pending purchase; its own client only while nothing has been paid. */
+  /**
+   * Staff may cancel a pending purchase; its own client only while nothing
+   * has been paid. Card payment pages still open for it are closed at Stripe
+   * first; one that has been paid meanwhile stops the cancellation.
+   */
   async cancel(actor: Actor, id: number): Promise<PurchaseView> {
     const staff = hasStaffRole(actor, 'manager');
     if (!staff && actor.role !== 'client') throw new PurchaseError('FORBIDDEN', 'Only managers and the buying client cancel purchases');
+    await this.visible(actor, id);
+    await this.closeOpenCheckouts(id);
     const p = await this.tx.run(undefined, async (em) => {
-      const before = await this.visible(actor, id, em);
-      if (!(await this.repo.cancel(em, id, new Date(), !staff))) {
-        const now = (await this.repo.findById(id, em))!;
-        if (now.status !== 'pending') throw new PurchaseError('NOT_PENDING', `purchase ${now.invoiceNumber} is ${now.status}`);
-        throw new PurchaseError('ALREADY_PAID_IN_PART', `purchase ${now.invoiceNumber} is partly paid; ask us to cancel it`);
+      const before = await this.visible(actor, id, em, true);
+      if (before.status !== 'pending') throw new PurchaseError('NOT_PENDING', `purchase ${before.invoiceNumber} is ${before.status}`);
+      if (!staff && before.paidCents > 0) {
+        throw new PurchaseError('ALREADY_PAID_IN_PART', `purchase ${before.invoiceNumber} is partly paid; ask us to cancel it`);
       }
+      if (!(await this.repo.cancel(em, id, new Date(), !staff))) throw new Error(`purchase ${id} changed under its row lock`);
       const after = (await this.repo.findById(id, em))!;
       await this.audit.record(em, { actorId: actor.id, action: 'purchase.cancel', entityType: 'purchase', entityId: id, before: view(before), after: view(after) });
       return after;
@@ -161,13 +170,21 @@ export class PurchasesService {
     const p = await this.visible(actor, id);
     if (!this.stripe.enabled) throw new PurchaseError('CARD_PAYMENTS_DISABLED', 'Card payments are not set up; pay by invoice');
     if (p.status !== 'pending') throw new PurchaseError('NOT_PENDING', `purchase ${p.invoiceNumber} is ${p.status}`);
-    const contact = (await this.accounts.mailingList(p.accountId))?.contacts[0];
+    const account = await this.accounts.mailingList(p.accountId);
+    if (account?.status !== 'active') throw new PurchaseError('ACCOUNT_CLOSED', `account ${p.accountId} is closed`);
     const portal = `${this.config.publicUrl}/portal/purchases/${p.id}`;
-    return this.stripe.createCheckout({
+    const amountCents = p.amountCents - p.paidCents;
+    const session = await this.stripe.createCheckout({
       purchaseId: p.id, invoiceNumber: p.invoiceNumber, description: `${p.description} × ${p.quantity}`,
-      amountCents: p.amountCents - p.paidCents, currency: p.currency, customerEmail: contact?.email,
+      amountCents, currency: p.currency, customerEmail: account.contacts[0]?.email,
       successUrl: `${portal}?card=paid`, cancelUrl: `${portal}?card=cancelled`,
     });
+    await this.repo.insertCheckout({
+      sessionId: session.sessionId, purchaseId: p.id, amountCents, currency: p.currency, status: 'open',
+      createdAt: new Date(), expiresAt: session.expiresAt,
+    });
+    this.logger.log(`card checkout opened purchase=${p.id} session=${session.sessionId} cents=${amountCents}`);
+    return { url: session.url, sessionId: session.sessionId };
   }
 
   /**
@@ -175,17 +192,20 @@ export class PurchasesService {
    * event id is stored, so a replay changes nothing; the payment is keyed by
    * its payment intent, so the two events that report one payment
    * (completed, async_payment_succeeded), in any order, record it once.
-   * Money for a purchase that can no longer take it is logged for a refund,
-   * never lost silently, and the event is still acknowledged (Stripe would
+   * Money for a purchase that can no longer take it is recorded as not
+   * applied, for a refund, and the event is still acknowledged (Stripe would
    * otherwise resend it for days).
    */
   async handleStripeWebhook(rawBody: Buffer | undefined, signature: string | undefined): Promise<{ received: true; duplicate: boolean }> {
     const event = this.stripe.parseWebhook(rawBody, signature);
     const fresh = await this.tx.run(undefined, async (em) => {
       const isNew = await this.repo.recordStripeEvent(em, {
-        id: event.eventId, type: event.eventType, purchaseId: event.payment?.purchaseId ?? null, receivedAt: new Date(),
+        id: event.eventId, type: event.eventType, purchaseId: null, receivedAt: new Date(),
       });
-      if (isNew && event.payment) await this.recordCardPayment(em, event.payment);
+      if (isNew && event.payment) {
+        const purchaseId = await this.recordCardPayment(em, event.payment);
+        if (purchaseId !== null) await this.repo.linkStripeEvent(em, event.eventId, purchaseId);
+      }
       return isNew;
     });
     return { received: true, duplicate: !fresh };
@@ -202,22 +222,49 @@ export class PurchasesService {
     });
   }
 
-  private async recordCardPayment(em: EntityManager, pay: CardPayment): Promise<void> {
-    const p = pay.purchaseId === null ? null : await this.repo.findById(pay.purchaseId, em);
-    const tag = `stripe event=${pay.eventId} payment=${pay.paymentId} purchase=${pay.purchaseId ?? '?'} cents=${pay.amountCents}`;
-    if (!p) {
-      this.logger.warn(`${tag}: no such purchase; the money needs a manual refund or matching`);
-      return;
+  /**
+   * Books the money of a paid Checkout session this app opened. Money the
+   * purchase can no longer take (cancelled, paid meanwhile by transfer, a
+   * different amount) is still recorded, as a payment not applied, audited
+   * and shown for a refund: card money is never dropped.
+   */
+  private async recordCardPayment(em: EntityManager, pay: CardPayment): Promise<number | null> {
+    const checkout = await this.repo.findCheckout(em, pay.sessionId);
+    const tag = `stripe event=${pay.eventId} session=${pay.sessionId} payment=${pay.paymentId} cents=${pay.amountCents}`;
+    if (!checkout) {
+      // Another integration on the same Stripe account: not a payment for us.
+      this.logger.warn(`${tag}: not a checkout session Pointdesk opened; ignored`);
+      return null;
     }
-    if (p.status !== 'pending' || pay.currency !== p.currency || pay.amountCents > p.amountCents - p.paidCents) {
-      this.logger.warn(`${tag}: purchase ${p.invoiceNumber} is ${p.status}, ${p.paidCents}/${p.amountCents} ${p.currency} paid; ` +
-        'not recorded, the money needs a manual refund or matching');
-      return;
+    await this.repo.setCheckoutStatus(checkout.sessionId, 'completed', em);
+    const p = (await this.repo.findByIdForUpdate(checkout.purchaseId, em, !this.tx.isSqlite))!;
+    const payment = { amountCents: pay.amountCents, method: 'card' as const, reference: pay.paymentId, externalId: pay.paymentId, actorId: null };
+    const fits = p.status === 'pending' && pay.currency === checkout.currency && pay.amountCents === checkout.amountCents
+      && pay.amountCents <= p.amountCents - p.paidCents;
+    if (fits) {
+      await this.applyPayment(em, p.id, payment, null);
+      this.logger.log(`${tag}: card payment recorded for ${p.invoiceNumber}`);
+      return p.id;
     }
-    await this.applyPayment(em, p.id, {
-      amountCents: pay.amountCents, method: 'card', reference: pay.paymentId, externalId: pay.paymentId, actorId: null,
-    }, null);
-    this.logger.log(`${tag}: card payment recorded`);
+    if (!(await this.repo.insertPayment(em, { ...payment, purchaseId: p.id, applied: false, createdAt: new Date() }))) return p.id;
+    const why = `${p.invoiceNumber} is ${p.status}, ${p.paidCents}/${p.amountCents} ${p.currency} paid; ` +
+      `the session was opened for ${checkout.amountCents} ${checkout.currency}, ${pay.amountCents} ${pay.currency} arrived`;
+    await this.audit.record(em, {
+      actorId: null, action: 'purchase.payment.unapplied', entityType: 'purchase', entityId: p.id,
+      reason: `card payment ${pay.paymentId} not applied: ${why}; refund it`, after: { amountCents: pay.amountCents, currency: pay.currency },
+    });
+    this.logger.warn(`${tag}: NOT applied (${why}); recorded for a refund`);
+    return p.id;
+  }
+
+  /** Closes every card payment page still open for the purchase, or refuses when one has been paid. */
+  private async closeOpenCheckouts(purchaseId: number): Promise<void> {
+    for (const c of await this.repo.findOpenCheckouts(purchaseId, new Date())) {
+      if ((await this.stripe.expireCheckout(c.sessionId)) === 'complete') {
+        throw new PurchaseError('CARD_PAYMENT_IN_PROGRESS', 'A card payment for this purchase has just been made; it will show here in a moment');
+      }
+      await this.repo.setCheckoutStatus(c.sessionId, 'expired');
+    }
   }
 
   private async applyPayment(
@@ -227,7 +274,7 @@ export class PurchasesService {
     // The payment row first: for an external id already recorded (a provider's payment, a form sent twice) it is skipped, and so is everything below.
     const inserted = await this.repo.insertPayment(em, {
       purchaseId: id, amountCents: pay.amountCents, method: pay.method, reference: pay.reference ?? null,
-      externalId: pay.externalId, actorId: pay.actorId, createdAt: now,
+      externalId: pay.externalId, actorId: pay.actorId, applied: true, createdAt: now,
     });
     if (!inserted) return (await this.repo.findById(id, em))!;
     if (!(await this.repo.addPaid(em, id, pay.amountCents))) {
@@ -273,8 +320,8 @@ export class PurchasesService {
   }
 
   /** The purchase if the actor may see it: staff any, a client only its own account's. */
-  private async visible(actor: Actor, id: number, em?: EntityManager): Promise<PurchaseEntity> {
-    const p = await this.repo.findById(id, em);
+  private async visible(actor: Actor, id: number, em?: EntityManager, lock = false): Promise<PurchaseEntity> {
+    const p = lock && em ? await this.repo.findByIdForUpdate(id, em, !this.tx.isSqlite) : await this.repo.findById(id, em);
     if (!p || !canSeeAccount(actor, p.accountId)) throw new PurchaseError('NOT_FOUND', `purchase ${id} not found`);
     return p;
   }

@@ -14,11 +14,12 @@ export interface CheckoutRequest {
   cancelUrl: string;
 }
 
-/** What a paid Checkout Session tells us: which purchase, how much, and the payment's own id. */
+/** What a paid Checkout Session tells us: which session, how much, and the payment's own id. */
 export interface CardPayment {
   eventId: string;
   eventType: string;
-  purchaseId: number | null;
+  /** The Checkout Session; only sessions this app opened (card_checkouts) are booked. */
+  sessionId: string;
   amountCents: number;
   currency: string;
   /** The payment intent (or, lacking one, the session): one payment however many events mention it. */
@@ -49,7 +50,7 @@ export class StripeGateway {
   }
 
   /** A hosted Checkout page for the amount due; the webhook records the payment when it is paid. */
-  async createCheckout(r: CheckoutRequest): Promise<{ url: string; sessionId: string }> {
+  async createCheckout(r: CheckoutRequest): Promise<{ url: string; sessionId: string; expiresAt: Date }> {
     const stripe = this.require();
     let session: Stripe.Checkout.Session;
     try {
@@ -65,13 +66,39 @@ export class StripeGateway {
         payment_intent_data: { metadata: { purchaseId: String(r.purchaseId), invoiceNumber: r.invoiceNumber } },
         success_url: r.successUrl,
         cancel_url: r.cancelUrl,
-      }, { idempotencyKey: `checkout:${r.purchaseId}:${r.amountCents}` });
+      });
     } catch (err) {
       this.logger.warn(`stripe checkout failed purchase=${r.purchaseId}: ${(err as Error).message}`);
       throw new PurchaseError('PAYMENT_PROVIDER_FAILED', 'The card payment provider could not be reached; try again in a moment');
     }
     if (!session.url) throw new PurchaseError('PAYMENT_PROVIDER_FAILED', 'The card payment provider returned no payment page');
-    return { url: session.url, sessionId: session.id };
+    // Stripe keeps a session payable for 24 hours unless told otherwise.
+    const expiresAt = new Date((session.expires_at ?? Math.floor(Date.now() / 1000) + 24 * 3600) * 1000);
+    return { url: session.url, sessionId: session.id, expiresAt };
+  }
+
+  /**
+   * Closes a Checkout session so it can no longer be paid. Answers
+   * 'complete' when it was paid (or is being paid) already, 'expired' when
+   * it can no longer take money.
+   */
+  async expireCheckout(sessionId: string): Promise<'expired' | 'complete'> {
+    const stripe = this.require();
+    try {
+      const s = await stripe.checkout.sessions.expire(sessionId);
+      return s.status === 'complete' ? 'complete' : 'expired';
+    } catch (err) {
+      // Not open any more: find out whether it was paid or has expired on its own.
+      try {
+        const s = await stripe.checkout.sessions.retrieve(sessionId);
+        if (s.status === 'complete') return 'complete';
+        if (s.status === 'expired') return 'expired';
+      } catch {
+        // Reported below.
+      }
+      this.logger.warn(`stripe expire failed session=${sessionId}: ${(err as Error).message}`);
+      throw new PurchaseError('PAYMENT_PROVIDER_FAILED', 'The card payment provider could not be reached to close an open card payment; try again in a moment');
+    }
   }
 
   /**
@@ -93,12 +120,11 @@ export class StripeGateway {
     const session = event.data.object as Stripe.Checkout.Session;
     if (session.payment_status !== 'paid') return { ...base, payment: null };
     const intent = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id;
-    const ref = session.metadata?.purchaseId ?? session.client_reference_id ?? '';
     return {
       ...base,
       payment: {
         ...base,
-        purchaseId: /^[1-9][0-9]{0,14}$/.test(ref) ? Number(ref) : null,
+        sessionId: session.id,
         amountCents: session.amount_total ?? 0,
         currency: (session.currency ?? '').toUpperCase(),
         paymentId: intent ?? session.id,

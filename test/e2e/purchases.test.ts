@@ -85,6 +85,12 @@ describe('purchases and payments', () => {
       }
       expect((await request(t.http).post('/api/accounts/999999/purchases').set(agent.auth).send({ bundleId })).status).toBe(404);
     });
+    // A free bundle has nothing to pay for: no purchase that could never be completed.
+    const free = await request(t.http).post('/api/bundles').set(manager.auth)
+      .send({ code: `free-${a.id}`, name: 'On the house', paidIncidents: 1, bonusIncidents: 0, priceCents: 0 });
+    const freeBuy = await request(t.http).post(`/api/accounts/${a.id}/purchases`).set(agent.auth).send({ bundleId: free.body.id });
+    expect(freeBuy.status).toBe(409);
+    expect(freeBuy.body.message).toMatch(/no price/);
     await request(t.http).post(`/api/accounts/${a.id}/close`).set(manager.auth).send({ reason: 'moved away' });
     const closed = await request(t.http).post(`/api/accounts/${a.id}/purchases`).set(agent.auth).send({ bundleId });
     expect(closed.status).toBe(409);

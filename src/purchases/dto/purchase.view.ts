@@ -19,12 +19,17 @@ export class PurchaseView {
   @ApiProperty({ type: String, nullable: true }) cancelledAt: string | null;
 }
 
+/** Shown after the amount of card money a purchase could not take (applied: false). */
+export const NOT_APPLIED_NOTE = ' (not applied: to be refunded)';
+
 export class PaymentView {
   @ApiProperty() id: string;
   @ApiProperty() amountCents: number;
   @ApiProperty({ enum: PAYMENT_METHODS }) method: string;
   @ApiProperty({ type: String, nullable: true }) reference: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'staff member who recorded it; null for online card payments' }) actorId: string | null;
+  @ApiProperty({ description: 'false: card money that arrived after the purchase was cancelled or paid by other means; not counted in paidCents, to be refunded' })
+  applied: boolean;
   @ApiProperty() createdAt: string;
 }
 

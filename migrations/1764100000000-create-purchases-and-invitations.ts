@@ -102,7 +102,8 @@ export class CreatePurchasesAndInvitations1764100000000 implements MigrationInte
       columns: [
         col.id(),
         col.ref('user_id'),
-        // SHA-256 of the token in the emailed link; the token itself is never stored.
+        // SHA-256 of the token in the emailed link. The token itself is kept only in the invitation
+        // email's body in the outbox (notifications), never shown, and only until the email is sent.
         col.str('token_hash', 64),
         col.time('expires_at'),
         col.time('used_at', true),

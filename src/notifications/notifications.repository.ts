@@ -16,6 +16,18 @@ export type NewNotification = Pick<NotificationEntity, 'kind' | 'accountId' | 't
 // Keeps one INSERT statement well under MySQL's max_allowed_packet with long bodies.
 const INSERT_CHUNK = 100;
 
+/**
+ * Kinds whose body holds a secret: an invitation's one-time sign-in link.
+ * Their body is never shown, and once sent it is replaced by SENT_SECRET_BODY.
+ */
+export const SECRET_BODY_KINDS: readonly NotificationKind[] = ['invitation'];
+
+/** What a sent invitation email's stored body becomes: the link was for the recipient only and is not needed any more. */
+export const SENT_SECRET_BODY = {
+  text: 'This email was sent. Its one-time sign-in link was for the recipient only and is not kept.',
+  html: '<p>This email was sent. Its one-time sign-in link was for the recipient only and is not kept.</p>',
+};
+
 @Injectable()
 export class NotificationsRepository {
   constructor(@InjectRepository(NotificationEntity) private readonly repo: Repository<NotificationEntity>) {}
@@ -97,12 +109,22 @@ export class NotificationsRepository {
     return em.find(NotificationEntity, { where: { claimToken: token }, order: { id: 'ASC' } });
   }
 
-  /** Marks claimed rows sent; returns how many were still ours (a row whose lease expired may have been taken over). */
+  /**
+   * Marks claimed rows sent; returns how many were still ours (a row whose
+   * lease expired may have been taken over). In the same statement the body
+   * of a sent invitation is replaced by a placeholder, so its one-time link
+   * is stored only until it has gone out.
+   */
   async recordSent(em: EntityManager, ids: number[], token: string, sentAt: Date): Promise<number> {
     if (ids.length === 0) return 0;
     const r = await em.createQueryBuilder().update(NotificationEntity)
-      .set({ status: 'sent', sentAt, lastError: null, attempts: () => 'attempts + 1', claimToken: null, leaseUntil: null })
+      .set({
+        status: 'sent', sentAt, lastError: null, attempts: () => 'attempts + 1', claimToken: null, leaseUntil: null,
+        bodyText: () => 'CASE WHEN kind IN (:...secretKinds) THEN :sentSecretText ELSE body_text END',
+        bodyHtml: () => 'CASE WHEN kind IN (:...secretKinds) THEN :sentSecretHtml ELSE body_html END',
+      })
       .where({ id: In(ids), claimToken: token })
+      .setParameters({ secretKinds: SECRET_BODY_KINDS, sentSecretText: SENT_SECRET_BODY.text, sentSecretHtml: SENT_SECRET_BODY.html })
       .execute();
     return r.affected ?? 0;
   }

@@ -8,7 +8,7 @@ import { NotificationDetailView, NotificationView } from './dto/notification.vie
 import { MailTemplates } from './mail-templates';
 import { NotificationEntity, NotificationKind, NotificationStatus } from './notification.entity';
 import { NotificationError } from './notifications.errors';
-import { NotificationFilter, NotificationsRepository } from './notifications.repository';
+import { NotificationFilter, NotificationsRepository, SECRET_BODY_KINDS } from './notifications.repository';
 import { OutboxSender } from './outbox-sender';
 
 export { NotificationDetailView, NotificationView };
@@ -76,10 +76,15 @@ export class NotificationsService {
     return { items: rows.map(view), total };
   }
 
+  /**
+   * One email with its bodies, except an invitation's: its link lets whoever
+   * holds it choose the client's password, so nobody but the client sees it.
+   */
   async get(id: number): Promise<NotificationDetailView> {
     const n = await this.repo.findById(id);
     if (!n) throw new NotificationError('NOT_FOUND', `notification ${id} not found`);
-    return { ...view(n), bodyText: n.bodyText, bodyHtml: n.bodyHtml };
+    if (SECRET_BODY_KINDS.includes(n.kind)) return { ...view(n), bodyText: null, bodyHtml: null, bodyHidden: true };
+    return { ...view(n), bodyText: n.bodyText, bodyHtml: n.bodyHtml, bodyHidden: false };
   }
 
   statusCounts(): Promise<Record<NotificationStatus, number>> {

@@ -26,9 +26,9 @@ export class UsersRepository {
   }
 
   /**
-   * The user row, locked until the transaction ends on MySQL, so two
-   * concurrent re-invitations of one user run one after the other (SQLite
-   * runs one transaction at a time).
+   * The user row, locked until the transaction ends on MySQL, so
+   * re-invitations and accepted invitations of one user run one after the
+   * other (SQLite runs one transaction at a time).
    */
   findByIdForUpdate(em: EntityManager, id: number, lock: boolean): Promise<UserEntity | null> {
     return em.findOne(UserEntity, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
@@ -70,17 +70,22 @@ export class UsersRepository {
   }
 
   /** Invitation state per user id (users never invited are absent). */
-  async invitationStates(userIds: number[], em?: EntityManager): Promise<Map<number, InvitationState>> {
-    const out = new Map<number, InvitationState>();
-    if (userIds.length === 0) return out;
-    const rows = await (em ?? this.invitations.manager).find(UserInvitationEntity, {
-      where: { userId: In(userIds) }, order: { id: 'ASC' },
+  async invitationStates(userIds: number[]): Promise<Map<number, InvitationState>> {
+    if (userIds.length === 0) return new Map();
+    return statesOf(await this.invitations.find({ where: { userId: In(userIds) }, order: { id: 'ASC' } }));
+  }
+
+  /**
+   * One user's invitation state (null if never invited) by a locking read
+   * on MySQL (FOR UPDATE): it reads the newest committed rows, where a plain
+   * read inside a REPEATABLE READ transaction answers from the snapshot the
+   * transaction started with.
+   */
+  async invitationStateForUpdate(em: EntityManager, userId: number, lock: boolean): Promise<InvitationState | null> {
+    const rows = await em.find(UserInvitationEntity, {
+      where: { userId }, order: { id: 'ASC' }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
-    for (const r of rows) {
-      const s = out.get(r.userId) ?? { accepted: false, latest: null };
-      out.set(r.userId, { accepted: s.accepted || r.usedAt !== null, latest: r });
-    }
-    return out;
+    return statesOf(rows).get(userId) ?? null;
   }
 
   /** An invitation that can still be used: known, unused and not expired at `now`. */
@@ -105,4 +110,14 @@ export class UsersRepository {
       .execute();
     return r.affected === 1;
   }
+}
+
+/** Per user, from their invitation rows in id order: accepted if any was used; the newest one. */
+function statesOf(rows: UserInvitationEntity[]): Map<number, InvitationState> {
+  const out = new Map<number, InvitationState>();
+  for (const r of rows) {
+    const s = out.get(r.userId) ?? { accepted: false, latest: null };
+    out.set(r.userId, { accepted: s.accepted || r.usedAt !== null, latest: r });
+  }
+  return out;
 }

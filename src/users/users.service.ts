@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Actor, Role } from '../auth/actor';
+import { Actor, hasStaffRole, Role } from '../auth/actor';
 import { hashPassword } from '../auth/password-hasher';
 import { AccountsService } from '../accounts/accounts.service';
 import { AuditService } from '../audit/audit.service';
@@ -118,8 +118,11 @@ export class UsersService {
    * (only its SHA-256) and queues the `invitation` email, all in one
    * transaction. The email of anyone else (staff, a client of another
    * account, a client who already has a password) is DUPLICATE_EMAIL.
+   * Managers and admins only (FORBIDDEN otherwise): whoever holds the
+   * token chooses the client's password.
    */
   async invite(accountId: number, input: { name: string; email: string }, actor: Actor): Promise<{ user: UserView; invitation: { expiresAt: string } }> {
+    if (!hasStaffRole(actor, 'manager')) throw new UserError('FORBIDDEN', 'Only managers invite client users');
     const email = input.email.trim().toLowerCase();
     const name = input.name.trim();
     const token = randomBytes(32).toString('base64url');
@@ -131,8 +134,10 @@ export class UsersService {
         if (!account) throw new UserError('NOT_FOUND', `account ${accountId} not found`);
         if (account.status === 'closed') throw new UserError('ACCOUNT_CLOSED', `account ${accountId} is closed`);
         const now = new Date();
-        const user = await this.invitee(em, accountId, email, name, unusableHash, now);
-        await this.repo.expireOpenInvitations(em, user.id, now);
+        const { user, created } = await this.invitee(em, accountId, email, name, unusableHash, now);
+        // A user created just now has no links to end. Skipping the UPDATE also matters on MySQL: finding no row,
+        // it would lock the index gap at its end, and two first invitations at once would deadlock inserting there.
+        if (!created) await this.repo.expireOpenInvitations(em, user.id, now);
         const expiresAt = new Date(now.getTime() + this.config.invitationTtlHours * 3_600_000);
         const invitation = await this.repo.insertInvitation(em, {
           userId: user.id, tokenHash: sha256(token), expiresAt, usedAt: null, createdBy: actor.id, createdAt: now,
@@ -185,11 +190,14 @@ export class UsersService {
     // Hashed before the transaction: scrypt takes ~50 ms and the transaction should not wait for it.
     const passwordHash = await hashPassword(password);
     const user = await this.tx.run(undefined, async (em) => {
-      const now = new Date();
-      if (!(await this.repo.useInvitation(em, tokenHash, now))) throw new UserError('NOT_FOUND', INVALID_LINK);
-      const invitation = (await this.repo.findInvitationByHash(em, tokenHash))!;
-      const u = await this.repo.findById(invitation.userId, em);
+      // The user row is locked before the invitation is claimed: invite() locks the user and then that user's
+      // invitations, and taking the two in the opposite order here would deadlock with a re-invitation.
+      // The plain read only finds whose link it is (user_id never changes); the guarded UPDATE decides.
+      const invitation = await this.repo.findInvitationByHash(em, tokenHash);
+      if (!invitation) throw new UserError('NOT_FOUND', INVALID_LINK);
+      const u = await this.repo.findByIdForUpdate(em, invitation.userId, !this.tx.isSqlite);
       if (!u || !u.active) throw new UserError('NOT_FOUND', INVALID_LINK);
+      if (!(await this.repo.useInvitation(em, tokenHash, new Date()))) throw new UserError('NOT_FOUND', INVALID_LINK);
       await this.repo.update(em, u.id, { passwordHash });
       await this.audit.record(em, {
         actorId: u.id, action: 'user.invitation.accept', entityType: 'user', entityId: u.id,
@@ -213,21 +221,28 @@ export class UsersService {
   }
 
   /** The user to invite: a new client user, or this account's client user of that email who never accepted an invitation. */
-  private async invitee(em: EntityManager, accountId: number, email: string, name: string, unusableHash: string, now: Date): Promise<UserEntity> {
+  private async invitee(
+    em: EntityManager, accountId: number, email: string, name: string, unusableHash: string, now: Date,
+  ): Promise<{ user: UserEntity; created: boolean }> {
     const existing = await this.repo.findByEmail(email, em);
     if (!existing) {
-      return this.repo.insert(em, {
+      const user = await this.repo.insert(em, {
         email, name, role: 'client', accountId, passwordHash: unusableHash, active: true, createdAt: now, sessionsRevokedAt: null,
       });
+      return { user, created: true };
     }
     const taken = new UserError('DUPLICATE_EMAIL', `email ${email} is already in use`);
     if (existing.role !== 'client' || existing.accountId !== accountId || !existing.active) throw taken;
-    const user = (await this.repo.findByIdForUpdate(em, existing.id, !this.tx.isSqlite))!;
+    // The user row first, then its invitations: the order acceptInvitation takes them in.
+    const user = await this.repo.findByIdForUpdate(em, existing.id, !this.tx.isSqlite);
+    if (!user || user.role !== 'client' || user.accountId !== accountId || !user.active) throw taken;
+    // A locking read: under MySQL's REPEATABLE READ a plain read answers from this transaction's snapshot,
+    // taken before the lock above was granted, and would miss an accept that committed meanwhile.
+    const state = await this.repo.invitationStateForUpdate(em, user.id, !this.tx.isSqlite);
     // Created by an admin with a password, or already accepted an invitation: it has a password of its own.
-    const state = (await this.repo.invitationStates([user.id], em)).get(user.id);
     if (!state || state.accepted) throw taken;
     if (user.name !== name) await this.repo.update(em, user.id, { name });
-    return { ...user, name };
+    return { user: { ...user, name }, created: false };
   }
 
   /** Ends every console session the user has open (logging out). */

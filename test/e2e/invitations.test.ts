@@ -5,17 +5,25 @@
  * works once, until it expires or a newer invitation replaces it.
  */
 import request from 'supertest';
+import { Actor } from '../../src/auth/actor';
+import { ERROR_STATUS } from '../../src/common/errors/domain-error';
+import { NotificationEntity } from '../../src/notifications/notification.entity';
 import { OutboxSender } from '../../src/notifications/outbox-sender';
 import { UserInvitationEntity } from '../../src/users/user-invitation.entity';
+import { UserError } from '../../src/users/users.errors';
+import { UsersRepository } from '../../src/users/users.repository';
 import { UsersService } from '../../src/users/users.service';
 import { makeAccount } from '../factories';
 import { auditOf, expectNothingWritten, messageOf, tag } from '../factories/db';
+import { waitUntil } from '../factories/outbox';
 import { ReceivedMail, startSmtpSink, SmtpSink } from '../helpers/smtp-sink';
 import { startTestApp, TestApp, TestUser } from '../helpers/test-app';
+import { onMariaDb } from '../helpers/test-database';
+import { consoleSession, visible } from '../helpers/web-pages';
 
 const PUBLIC_URL = 'https://help.acme.example';
 
-describe('client invitations', () => {
+describe(`client invitations (${onMariaDb() ? 'MariaDB' : 'SQLite'})`, () => {
   let t: TestApp;
   let smtp: SmtpSink;
   let manager: TestUser;
@@ -49,6 +57,13 @@ describe('client invitations', () => {
     return m[1];
   };
   const newEmail = () => `${tag()}@client.test`;
+  /** The token of the newest invitation email queued for `to`, read from the outbox row before it is sent. */
+  const queuedToken = async (to: string): Promise<string> => {
+    const row = await t.dataSource.getRepository(NotificationEntity).findOne({ where: { to, kind: 'invitation', status: 'pending' }, order: { id: 'DESC' } });
+    const m = /\/portal\/invitations\/([A-Za-z0-9_-]+)/.exec(row?.bodyText ?? '');
+    if (!m) throw new Error(`no queued invitation for ${to}`);
+    return m[1];
+  };
 
   it('emails a one-time link; accepting it sets the password, and the client logs in to its own account', async () => {
     const acc = await makeAccount(t, { name: 'Widgets <& Sons>' });
@@ -216,6 +231,135 @@ describe('client invitations', () => {
     expect(list.find((u) => u.id === direct.id)!.invitationExpiresAt).toBeNull();
   });
 
+  describe('the one-time link is for the invited client only', () => {
+    it('neither the API nor the console shows an invitation email\'s body, and once sent the stored body no longer holds the link', async () => {
+      const acc = await makeAccount(t);
+      const email = newEmail();
+      expect((await invite(acc.id, { name: 'Sue Secret', email })).status).toBe(201);
+      const token = await queuedToken(email);
+      const [item] = (await request(t.http).get(`/api/notifications?accountId=${acc.id}&kind=invitation`).set(manager.auth)).body.items;
+      const staff = await consoleSession(t, 'manager');
+
+      const expectHidden = async (status: string) => {
+        for (const who of [manager, t.admin]) {
+          const api = await request(t.http).get(`/api/notifications/${item.id}`).set(who.auth);
+          expect(api.status).toBe(200);
+          expect(api.body).toMatchObject({ id: item.id, kind: 'invitation', to: email, status, bodyText: null, bodyHtml: null, bodyHidden: true });
+          expect(api.text).not.toContain(token);
+          expect(api.text).not.toContain('/portal/invitations/');
+        }
+        const page = await staff.agent.get(`/console/outbox/${item.id}`);
+        expect(page.status).toBe(200);
+        expect(page.text).not.toContain(token);
+        expect(page.text).not.toContain('/portal/invitations/');
+        expect(page.text).not.toContain('<iframe');
+        expect(visible(page.text)).toContain('The body of an invitation email holds a one-time sign-in link for the invited client, so it is not shown');
+        expect(visible(page.text)).toContain(`To ${email}`);
+      };
+      await expectHidden('pending');
+
+      // Sent: the client got the link; the outbox keeps a placeholder instead of it.
+      const [mail] = await mailsTo(email);
+      expect(tokenIn(mail)).toBe(token);
+      const row = (await t.dataSource.getRepository(NotificationEntity).findOneBy({ id: Number(item.id) }))!;
+      expect(row.status).toBe('sent');
+      for (const body of [row.bodyText, row.bodyHtml]) {
+        expect(body).not.toContain(token);
+        expect(body).not.toContain('/portal/invitations/');
+        expect(body).toContain('one-time sign-in link');
+      }
+      await expectHidden('sent');
+
+      // The link still works: the invitation keeps only the token's hash, which is all accepting needs.
+      expect((await accept(token, 'sent-link-password')).status).toBe(200);
+      expect((await login(email, 'sent-link-password')).status).toBe(200);
+    });
+  });
+
+  describe('concurrent invitations and accepts', () => {
+    it('never fails with a 500, and once the invitation is accepted the user cannot be re-invited', async () => {
+      const acc = await makeAccount(t);
+      for (let round = 0; round < 20; round++) {
+        const email = newEmail();
+        expect((await invite(acc.id, { name: `Racer ${round}`, email })).status).toBe(201);
+        const token = await queuedToken(email);
+        let password = `racer-password-${round}`;
+        const [accepted, reinvited] = await Promise.all([accept(token, password), invite(acc.id, { name: `Racer ${round}`, email })]);
+        // Either the accept ran first (the email now belongs to a client with a password) or the re-invitation did (the old link is dead).
+        expect([
+          { round, accept: 200, reinvite: 409 },
+          { round, accept: 404, reinvite: 201 },
+        ]).toContainEqual({ round, accept: accepted.status, reinvite: reinvited.status });
+        if (accepted.status !== 200) {
+          password = `racer-new-link-${round}`;
+          expect((await accept(await queuedToken(email), password)).status).toBe(200);
+        }
+        expect({ round, reinvite: (await invite(acc.id, { name: `Racer ${round}`, email })).status }).toEqual({ round, reinvite: 409 });
+        expect({ round, login: (await login(email, password)).status }).toEqual({ round, login: 200 });
+      }
+      const clients = await t.app.get(UsersService).listClientsOf(Number(acc.id));
+      expect(clients).toHaveLength(20);
+      expect(clients.filter((c) => c.invitationPending)).toEqual([]);
+    });
+
+    it('invites many clients at once, first invitations and re-invitations, without a 500', async () => {
+      const acc = await makeAccount(t);
+      const statuses: { email: string; first: number; again: number }[] = [];
+      for (let round = 0; round < 6; round++) {
+        const emails = Array.from({ length: 8 }, newEmail);
+        const first = await Promise.all(emails.map((email) => invite(acc.id, { name: 'Crowd First', email })));
+        const again = await Promise.all(emails.map((email) => invite(acc.id, { name: 'Crowd Again', email })));
+        statuses.push(...emails.map((email, i) => ({ email, first: first[i].status, again: again[i].status })));
+      }
+      expect(statuses.filter((s) => s.first !== 201 || s.again !== 201)).toEqual([]);
+      const clients = await t.app.get(UsersService).listClientsOf(Number(acc.id));
+      expect(clients).toHaveLength(48);
+      expect(clients.every((c) => c.invitationPending && c.name === 'Crowd Again')).toBe(true);
+    });
+
+    // MariaDB runs REPEATABLE READ: a re-invitation's reads come from the snapshot its transaction started with.
+    (onMariaDb() ? it : it.skip)('a re-invitation that has to wait for an accept in progress sees it once it commits (409), and neither fails', async () => {
+      const acc = await makeAccount(t);
+      const email = newEmail();
+      expect((await invite(acc.id, { name: 'Paused Pat', email })).status).toBe(201);
+      const token = await queuedToken(email);
+
+      // The accept stops right after claiming the link, inside its transaction, until `release`.
+      const repo = t.app.get(UsersRepository);
+      const useInvitation = repo.useInvitation.bind(repo);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      let claimed!: () => void;
+      const claimedLink = new Promise<void>((resolve) => { claimed = resolve; });
+      const spy = jest.spyOn(repo, 'useInvitation').mockImplementationOnce(async (...args) => {
+        const used = await useInvitation(...args);
+        claimed();
+        await gate;
+        return used;
+      });
+      try {
+        const accepting = accept(token, 'paused-password-1').then((r) => r);
+        await claimedLink;
+        const reinviting = invite(acc.id, { name: 'Paused Pat', email }).then((r) => r);
+        // The accept runs no statement while it is stopped, so a statement of this database that keeps running is the re-invitation waiting for a lock.
+        await waitUntil('the re-invitation to wait for a lock the accept holds', async () => {
+          const [row] = await t.dataSource.query(
+            "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND DB = DATABASE() AND ID <> CONNECTION_ID() AND TIME_MS > 250");
+          return Number(row.n) > 0;
+        });
+        release();
+        const [accepted, reinvited] = await Promise.all([accepting, reinviting]);
+        expect({ accept: accepted.status, reinvite: reinvited.status }).toEqual({ accept: 200, reinvite: 409 });
+      } finally {
+        release();
+        spy.mockRestore();
+      }
+      expect((await login(email, 'paused-password-1')).status).toBe(200);
+      const [listed] = await t.app.get(UsersService).listClientsOf(Number(acc.id));
+      expect(listed).toMatchObject({ email, invitationPending: false });
+    });
+  });
+
   describe('refusals', () => {
     it('an agent or a client cannot invite (403), and nothing is written', async () => {
       const acc = await makeAccount(t);
@@ -225,6 +369,31 @@ describe('client invitations', () => {
         expect((await invite(acc.id, { name: 'Nope', email: newEmail() }, client)).status).toBe(403);
         expect((await request(t.http).post(`/api/accounts/${acc.id}/invitations`).send({ name: 'Nope', email: newEmail() })).status).toBe(401);
       });
+    });
+
+    it('the service itself refuses anyone below manager (FORBIDDEN → 403), whichever controller calls it', async () => {
+      const acc = await makeAccount(t);
+      const client = await t.user('client', acc.id);
+      const users = t.app.get(UsersService);
+      const below: Actor[] = [
+        { id: Number(agent.id), role: 'agent', accountId: null },
+        { id: Number(client.id), role: 'client', accountId: Number(acc.id) },
+      ];
+      await expectNothingWritten(t, async () => {
+        for (const actor of below) {
+          const err = await users.invite(Number(acc.id), { name: 'Nope', email: newEmail() }, actor).catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(UserError);
+          expect({ role: actor.role, code: (err as UserError).code }).toEqual({ role: actor.role, code: 'FORBIDDEN' });
+          expect(ERROR_STATUS[(err as UserError).code]).toBe(403);
+        }
+      });
+      const allowed: Actor[] = [
+        { id: Number(manager.id), role: 'manager', accountId: null },
+        { id: Number(t.admin.id), role: 'admin', accountId: null },
+      ];
+      for (const actor of allowed) {
+        await expect(users.invite(Number(acc.id), { name: 'Welcome', email: newEmail() }, actor)).resolves.toMatchObject({ user: { role: 'client' } });
+      }
     });
 
     it('the email of a staff user, of another account\'s client or of a client with a password → 409 DUPLICATE_EMAIL, nothing written', async () => {

@@ -8,10 +8,11 @@
 import request from 'supertest';
 import { grant, makeAccount, makeTicket, setPolicy } from '../factories';
 import { expectNothingWritten, messageOf, tag } from '../factories/db';
-import { drain, queueEmails } from '../factories/outbox';
+import { drain, outboxRows, queueEmails } from '../factories/outbox';
 import { startSmtpSink, SmtpSink } from '../helpers/smtp-sink';
 import { startTestApp, TestApp, TestUser } from '../helpers/test-app';
 import { onMariaDb } from '../helpers/test-database';
+import { SENT_SECRET_BODY } from '../../src/notifications/notifications.repository';
 
 interface Item {
   id: string; kind: string; accountId: string | null; to: string; subject: string; status: string;
@@ -155,7 +156,7 @@ describe(`notifications API (${onMariaDb() ? 'MariaDB' : 'SQLite'})`, () => {
       const res = await get(`/api/notifications/${ids.annOffer}`);
       expect(res.status).toBe(200);
       const fromList = (await listOf(`?accountId=${a.id}`)).items.find((n) => n.id === ids.annOffer);
-      expect(res.body).toEqual({ ...fromList, bodyText: expect.any(String), bodyHtml: expect.any(String) });
+      expect(res.body).toEqual({ ...fromList, bodyText: expect.any(String), bodyHtml: expect.any(String), bodyHidden: false });
       expect(res.body.bodyText).toContain('Dear Ann Alpha');
       expect(res.body.bodyText).toContain('Buy 5 get 6');
       expect(res.body.bodyHtml).toContain('<p>Dear Ann Alpha,</p>');
@@ -218,5 +219,62 @@ describe(`notifications API (${onMariaDb() ? 'MariaDB' : 'SQLite'})`, () => {
         expect((await request(t.http).post(`/api/notifications/${ids.bounceOffer}/retry`)).status).toBe(401);
       });
     });
+  });
+});
+
+describe(`invitation emails in the outbox (${onMariaDb() ? 'MariaDB' : 'SQLite'})`, () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  let manager: TestUser;
+  const mark = tag();
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink({ reject: (m) => (m.to.some((to) => to.startsWith(`bounce.${mark}`)) ? { code: 550, message: 'no such mailbox' } : null) });
+    t = await startTestApp({ env: { SMTP_URL: smtp.url } });
+    manager = await t.user('manager');
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it('keeps an invitation\'s body (its link) only until it is sent, a failed one for a retry; other emails keep theirs', async () => {
+    // One round holding both kinds: invitations (one to a mailbox that refuses it) and letters.
+    const invitations = await queueEmails(t, 3, { kind: 'invitation', to: (i) => (i === 1 ? `bounce.${mark}@client.test` : `inv${i}.${mark}@client.test`) });
+    const letters = await queueEmails(t, 2, { kind: 'letter', to: (i) => `letter${i}.${mark}@client.test` });
+    const queued = new Map((await outboxRows(t, [...invitations, ...letters])).map((r) => [String(r.id), r]));
+    expect(await drain(t)).toMatchObject({ claimed: 5, sent: 4, failed: 1 });
+
+    // What went out is the email as rendered, link and all.
+    for (const id of [invitations[0], invitations[2], ...letters]) {
+      const mailed = smtp.received.find((m) => m.notificationId === id)!;
+      expect(mailed.text.trim()).toBe(queued.get(id)!.bodyText.trim());
+    }
+    const after = new Map((await outboxRows(t, [...invitations, ...letters])).map((r) => [String(r.id), r]));
+    for (const id of [invitations[0], invitations[2]]) {
+      expect(after.get(id)).toMatchObject({ status: 'sent', bodyText: SENT_SECRET_BODY.text, bodyHtml: SENT_SECRET_BODY.html });
+    }
+    // Failed: kept as it was, so a retry can send it.
+    expect(after.get(invitations[1])).toMatchObject({ status: 'failed', bodyText: queued.get(invitations[1])!.bodyText, bodyHtml: queued.get(invitations[1])!.bodyHtml });
+    for (const id of letters) {
+      expect(after.get(id)).toMatchObject({ status: 'sent', bodyText: queued.get(id)!.bodyText, bodyHtml: queued.get(id)!.bodyHtml });
+    }
+  });
+
+  it('never shows an invitation\'s body, whatever its status; every other email\'s is shown', async () => {
+    const [pending] = await queueEmails(t, 1, { kind: 'invitation' });
+    const [letter] = await queueEmails(t, 1, { kind: 'letter' });
+    const failed = (await request(t.http).get('/api/notifications?kind=invitation&status=failed').set(manager.auth)).body.items;
+    const sent = (await request(t.http).get('/api/notifications?kind=invitation&status=sent').set(manager.auth)).body.items;
+    expect(failed.length).toBeGreaterThan(0);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const id of [pending, failed[0].id, sent[0].id]) {
+      const res = await request(t.http).get(`/api/notifications/${id}`).set(manager.auth);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id, kind: 'invitation', bodyText: null, bodyHtml: null, bodyHidden: true });
+    }
+    const shown = await request(t.http).get(`/api/notifications/${letter}`).set(manager.auth);
+    expect(shown.body).toMatchObject({ id: letter, kind: 'letter', bodyText: expect.stringContaining('Dear Contact 0'), bodyHidden: false });
+    expect(shown.body.bodyHtml).toContain('<p>Dear Contact 0,</p>');
   });
 });

@@ -55,7 +55,9 @@ function outboxHref(f: FilterValues, page = 1): string {
 
 /**
  * Managers watch the email outbox: what is queued, sent or failed, each
- * email as it was rendered, and a failed one sent again. Sending itself is
+ * email as it was rendered (except an invitation's body, which the service
+ * never shows: its link would let the reader choose the client's password),
+ * and a failed one sent again. Sending itself is
  * the OutboxSender's job; this page never talks to the SMTP server.
  */
 @ConsoleController('outbox')

@@ -16,8 +16,10 @@ export class NotificationView {
 }
 
 export class NotificationDetailView extends NotificationView {
-  @ApiProperty() bodyText: string;
-  @ApiProperty() bodyHtml: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null when bodyHidden' }) bodyText: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null when bodyHidden' }) bodyHtml: string | null;
+  @ApiProperty({ description: 'true for an invitation email: its body holds a one-time sign-in link for the invited client and is never shown' })
+  bodyHidden: boolean;
 }
 
 export class NotificationList {

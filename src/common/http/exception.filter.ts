@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { DomainError } from '../errors/domain-error';
 import { INTERNAL_ERROR, toHttpError } from '../errors/http-error';
+import { redactUrl } from '../logging/redact-url';
 
 /**
  * One place that turns errors into responses: the NestJS shape
@@ -19,7 +20,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     let body = toHttpError(err);
     if (!body) {
-      this.logger.error(`unhandled error on ${req.method} ${req.originalUrl}`, err instanceof Error ? err.stack : String(err));
+      this.logger.error(`unhandled error on ${req.method} ${redactUrl(req.originalUrl)}`, err instanceof Error ? err.stack : String(err));
       body = INTERNAL_ERROR;
     }
     if (res.headersSent) return;

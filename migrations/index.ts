@@ -2,6 +2,7 @@ import { CreateCoreTables1763776800000 } from './1763776800000-create-core-table
 import { AddUserSessionRevocation1763900000000 } from './1763900000000-add-user-session-revocation';
 import { CreateBundlesAndNotifications1764000000000 } from './1764000000000-create-bundles-and-notifications';
 import { CreatePurchasesAndInvitations1764100000000 } from './1764100000000-create-purchases-and-invitations';
+import { CreateLettersAndGrantBatches1764200000000 } from './1764200000000-create-letters-and-grant-batches';
 
 /** Every migration, oldest first. Add new ones at the end; never edit a merged one. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AddUserSessionRevocation1763900000000,
   CreateBundlesAndNotifications1764000000000,
   CreatePurchasesAndInvitations1764100000000,
+  CreateLettersAndGrantBatches1764200000000,
 ];

@@ -13,13 +13,16 @@ import { loggingModule } from './common/logging/logging.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
+import { GrantBatchesModule } from './grant-batches/grant-batches.module';
 import { HealthModule } from './health/health.module';
+import { LettersModule } from './letters/letters.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { IncidentTypesModule } from './incident-types/incident-types.module';
 import { PointBankModule } from './point-bank/point-bank.module';
 import { PortalModule } from './portal/portal.module';
 import { PolicyModule } from './policy/policy.module';
 import { PurchasesModule } from './purchases/purchases.module';
+import { SegmentsModule } from './segments/segments.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { UsersModule } from './users/users.module';
 
@@ -47,6 +50,9 @@ export class AppModule {
         BundlesModule,
         NotificationsModule,
         PurchasesModule,
+        SegmentsModule,
+        GrantBatchesModule,
+        LettersModule,
         HealthModule,
         ConsoleModule,
         PortalModule,

@@ -17,6 +17,15 @@ export interface AccountSearch {
   offset: number;
 }
 
+/** Active accounts matching a segment's filter (see segments/). */
+export interface AudienceFilter {
+  favoured?: boolean;
+  /** customer_since strictly before this date (YYYY-MM-DD); accounts without one are not included. */
+  customerSinceBefore?: string;
+  /** Extra SQL condition on the alias `a`, e.g. the tickets module's heavy-callers filter. */
+  idCondition?: { sql: string; params: Record<string, unknown> };
+}
+
 const TERM_CHUNK = 400;
 
 @Injectable()
@@ -89,6 +98,47 @@ export class AccountsRepository {
   findContacts(accountIds: number[], em?: EntityManager): Promise<ContactEntity[]> {
     if (accountIds.length === 0) return Promise.resolve([]);
     return (em ?? this.contacts.manager).find(ContactEntity, { where: { accountId: In(accountIds) }, order: { id: 'ASC' } });
+  }
+
+  /** Ids of the audience's accounts, in id order. */
+  async audienceIds(f: AudienceFilter, em?: EntityManager): Promise<number[]> {
+    const rows = await this.audience(f, em).select('a.id', 'id').orderBy('a.id', 'ASC').getRawMany<{ id: number | string }>();
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** How many accounts and contacts the audience has, how many of its accounts have no contact, and its first accounts by name. */
+  async audienceSummary(f: AudienceFilter, sample: number): Promise<{ accounts: number; contacts: number; withoutContacts: number; first: AccountEntity[] }> {
+    const members = this.audience(f).select('a.id');
+    const countContacts = this.accounts.manager.createQueryBuilder().select('COUNT(*)', 'n').from(ContactEntity, 'c')
+      .where(`c.account_id IN (${members.getQuery()})`).setParameters(members.getParameters());
+    const [accounts, contacts, withoutContacts, first] = await Promise.all([
+      this.audience(f).getCount(),
+      countContacts.getRawOne<{ n: number | string }>(),
+      this.audience(f).andWhere('NOT EXISTS (SELECT 1 FROM contacts c0 WHERE c0.account_id = a.id)').getCount(),
+      this.audience(f).orderBy('a.name', 'ASC').addOrderBy('a.id', 'ASC').take(sample).getMany(),
+    ]);
+    return { accounts, contacts: Number(contacts?.n ?? 0), withoutContacts, first };
+  }
+
+  /** policy_status legacy → notified for those of the accounts still legacy; returns how many changed. */
+  async markNotified(em: EntityManager, ids: number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const r = await em.createQueryBuilder().update(AccountEntity).set({ policyStatus: 'notified' })
+      .where('id IN (:...ids) AND policy_status = :legacy', { ids, legacy: 'legacy' }).execute();
+    return r.affected ?? 0;
+  }
+
+  findByIds(ids: number[], em?: EntityManager): Promise<AccountEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return (em ?? this.accounts.manager).find(AccountEntity, { where: { id: In(ids) }, order: { id: 'ASC' } });
+  }
+
+  private audience(f: AudienceFilter, em?: EntityManager) {
+    const qb = (em ?? this.accounts.manager).createQueryBuilder(AccountEntity, 'a').where('a.status = :active', { active: 'active' });
+    if (f.favoured !== undefined) qb.andWhere('a.favoured = :favoured', { favoured: f.favoured });
+    if (f.customerSinceBefore) qb.andWhere('a.customer_since < :customerSinceBefore', { customerSinceBefore: f.customerSinceBefore });
+    if (f.idCondition) qb.andWhere(f.idCondition.sql, f.idCondition.params);
+    return qb;
   }
 
   async search(s: AccountSearch): Promise<[AccountEntity[], number]> {

@@ -7,12 +7,14 @@ import { PointBankService } from '../point-bank/point-bank.service';
 import { PolicyService } from '../policy/policy.service';
 import { AccountEntity, AccountStatus } from './account.entity';
 import { AccountError } from './accounts.errors';
-import { AccountsRepository } from './accounts.repository';
+import { AccountsRepository, AudienceFilter } from './accounts.repository';
 import { ContactEntity } from './contact.entity';
 import { queryWords, searchTermsFor } from './search-terms';
 import { AccountView, ContactView } from './dto/account.view';
 
 export { AccountView, ContactView };
+export type { AudienceFilter };
+export type MailingList = { name: string; status: AccountStatus; contacts: ContactView[] };
 
 export interface ContactInput { name: string; email: string; phone?: string | null }
 export interface NewAccount { name: string; customerSince?: string | null; favoured?: boolean; contacts?: ContactInput[] }
@@ -164,10 +166,36 @@ export class AccountsService {
   }
 
   /** The account's name and its contacts, for addressing email; read with the caller's transaction. */
-  async mailingList(accountId: number, em?: EntityManager): Promise<{ name: string; status: AccountStatus; contacts: ContactView[] } | null> {
-    const account = await this.repo.findById(accountId, em);
-    if (!account) return null;
-    return { name: account.name, status: account.status, contacts: (await this.repo.findContacts([accountId], em)).map(contactView) };
+  async mailingList(accountId: number, em?: EntityManager): Promise<MailingList | null> {
+    return (await this.mailingLists([accountId], em)).get(accountId) ?? null;
+  }
+
+  /** mailingList for many accounts at once; unknown ids are left out. */
+  async mailingLists(ids: number[], em?: EntityManager): Promise<Map<number, MailingList>> {
+    const [accounts, contacts] = await Promise.all([this.repo.findByIds(ids, em), this.repo.findContacts(ids, em)]);
+    return new Map(accounts.map((a) => [a.id, {
+      name: a.name, status: a.status, contacts: contacts.filter((c) => c.accountId === a.id).map(contactView),
+    }]));
+  }
+
+  /** Ids of the active accounts matching a segment's filter, in id order. */
+  audienceIds(f: AudienceFilter, em?: EntityManager): Promise<number[]> {
+    return this.repo.audienceIds(f, em);
+  }
+
+  /** A segment before anything happens to it: how many accounts and contacts, and its first accounts by name. */
+  async audienceSummary(f: AudienceFilter, sample: number): Promise<{ accounts: number; contacts: number; withoutContacts: number; first: AccountView[] }> {
+    const s = await this.repo.audienceSummary(f, sample);
+    return { ...s, first: await this.views(s.first) };
+  }
+
+  /**
+   * For other modules, inside their transaction: the accounts told of the
+   * policy (an announcement letter) move legacy → notified; notified and
+   * enrolled accounts stay as they are. Returns how many moved.
+   */
+  markNotified(em: EntityManager, ids: number[]): Promise<number> {
+    return this.repo.markNotified(em, ids);
   }
 
   private async views(accounts: AccountEntity[]): Promise<AccountView[]> {

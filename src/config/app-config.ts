@@ -19,6 +19,8 @@ export interface AppConfig {
   /** Set when both Stripe secrets are configured: card payments through Stripe Checkout. */
   readonly stripe?: StripeConfig;
   readonly invitationTtlHours: number;
+  /** Announcement letters and bulk grants run in the background, batchSize accounts every intervalMs. */
+  readonly campaigns: { readonly batchSize: number; readonly intervalMs: number };
   readonly schedulerEnabled: boolean;
   readonly logLevel: string;
   readonly cookieSecure: boolean;
@@ -87,6 +89,7 @@ export function buildConfig(raw: Record<string, string | undefined> = process.en
       ? Object.freeze({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, apiUrl: env.STRIPE_API_URL })
       : undefined,
     invitationTtlHours: env.INVITATION_TTL_HOURS ?? 72,
+    campaigns: Object.freeze({ batchSize: env.CAMPAIGN_BATCH_SIZE ?? 100, intervalMs: env.CAMPAIGN_BATCH_INTERVAL_MS ?? 1000 }),
     schedulerEnabled: env.SCHEDULER_ENABLED !== 'false',
     logLevel: env.LOG_LEVEL ?? 'info',
     cookieSecure: env.COOKIE_SECURE === 'true',

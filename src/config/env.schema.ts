@@ -107,6 +107,14 @@ export class EnvSchema {
   @IsOptional() @IsString()
   BILLING_BANK_DETAILS?: string;
 
+  /** Accounts an announcement letter or a bulk grant handles per batch (one transaction each). */
+  @IsOptional() @IsInt() @Min(1) @Max(5000)
+  CAMPAIGN_BATCH_SIZE?: number;
+
+  /** Pause between two batches: with CAMPAIGN_BATCH_SIZE, the campaign's rate (100 every 1000 ms: 100 accounts a second). */
+  @IsOptional() @IsInt() @Min(10) @Max(3_600_000)
+  CAMPAIGN_BATCH_INTERVAL_MS?: number;
+
   /** How long the link in a client invitation email stays valid. */
   @IsOptional() @IsInt() @Min(1) @Max(24 * 90)
   INVITATION_TTL_HOURS?: number;

@@ -26,6 +26,8 @@ export class NotificationEntity {
   @Column({ name: 'lease_until', type: 'datetime', nullable: true }) leaseUntil: Date | null;
   @Column({ name: 'last_error', type: 'varchar', nullable: true }) lastError: string | null;
   @Column({ name: 'dedupe_key', type: 'varchar', nullable: true }) dedupeKey: string | null;
+  /** The announcement letter this email belongs to, for the campaign's progress. */
+  @Column({ name: 'letter_id', type: 'integer', nullable: true }) letterId: number | null;
   @Column({ name: 'created_at', type: 'datetime' }) createdAt: Date;
   @Column({ name: 'sent_at', type: 'datetime', nullable: true }) sentAt: Date | null;
 }

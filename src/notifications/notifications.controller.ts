@@ -20,7 +20,8 @@ export class NotificationsController {
   @Allow('manager', undefined, 'The email outbox, newest first')
   list(@Query() q: NotificationQueryDto) {
     const accountId = q.accountId === undefined ? undefined : parseId(q.accountId) ?? -1;
-    return this.notifications.list({ accountId, kind: q.kind, status: q.status, ...page(q) });
+    const letterId = q.letterId === undefined ? undefined : parseId(q.letterId) ?? -1;
+    return this.notifications.list({ accountId, letterId, kind: q.kind, status: q.status, ...page(q) });
   }
 
   @ApiOkResponse({ type: NotificationDetailView })

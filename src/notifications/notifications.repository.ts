@@ -5,13 +5,14 @@ import { NotificationEntity, NotificationKind, NotificationStatus } from './noti
 
 export interface NotificationFilter {
   accountId?: number;
+  letterId?: number;
   kind?: NotificationKind;
   status?: NotificationStatus;
   limit: number;
   offset: number;
 }
 
-export type NewNotification = Pick<NotificationEntity, 'kind' | 'accountId' | 'to' | 'subject' | 'bodyText' | 'bodyHtml' | 'dedupeKey'>;
+export type NewNotification = Pick<NotificationEntity, 'kind' | 'accountId' | 'to' | 'subject' | 'bodyText' | 'bodyHtml' | 'dedupeKey' | 'letterId'>;
 
 // Keeps one INSERT statement well under MySQL's max_allowed_packet with long bodies.
 const INSERT_CHUNK = 100;
@@ -52,10 +53,11 @@ export class NotificationsRepository {
 
   findPage(f: NotificationFilter): Promise<[NotificationEntity[], number]> {
     const qb = this.repo.createQueryBuilder('n')
-      .select(['n.id', 'n.kind', 'n.accountId', 'n.to', 'n.subject', 'n.status', 'n.attempts', 'n.nextAttemptAt',
+      .select(['n.id', 'n.kind', 'n.accountId', 'n.letterId', 'n.to', 'n.subject', 'n.status', 'n.attempts', 'n.nextAttemptAt',
         'n.lastError', 'n.createdAt', 'n.sentAt'])
       .orderBy('n.id', 'DESC').take(f.limit).skip(f.offset);
     if (f.accountId !== undefined) qb.andWhere('n.account_id = :accountId', { accountId: f.accountId });
+    if (f.letterId !== undefined) qb.andWhere('n.letter_id = :letterId', { letterId: f.letterId });
     if (f.kind) qb.andWhere('n.kind = :kind', { kind: f.kind });
     if (f.status) qb.andWhere('n.status = :status', { status: f.status });
     return qb.getManyAndCount();
@@ -65,9 +67,11 @@ export class NotificationsRepository {
     return (em ?? this.repo.manager).findOne(NotificationEntity, { where: { id } });
   }
 
-  async countByStatus(): Promise<Record<NotificationStatus, number>> {
-    const rows: { status: NotificationStatus; n: string | number }[] = await this.repo.createQueryBuilder('n')
-      .select('n.status', 'status').addSelect('COUNT(*)', 'n').groupBy('n.status').getRawMany();
+  /** Emails per status, all of them or one letter's. */
+  async countByStatus(letterId?: number): Promise<Record<NotificationStatus, number>> {
+    const qb = this.repo.createQueryBuilder('n').select('n.status', 'status').addSelect('COUNT(*)', 'n');
+    if (letterId !== undefined) qb.where('n.letter_id = :letterId', { letterId });
+    const rows: { status: NotificationStatus; n: string | number }[] = await qb.groupBy('n.status').getRawMany();
     const counts: Record<NotificationStatus, number> = { pending: 0, sent: 0, failed: 0 };
     for (const r of rows) counts[r.status] = Number(r.n);
     return counts;

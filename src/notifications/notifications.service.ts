@@ -24,10 +24,12 @@ export interface MailRequest {
   data: { accountName: string } & Record<string, unknown>;
   /** Same key twice → queued once (e.g. `low_balance:entry:81:contact:7`). */
   dedupeKey?: string;
+  /** The announcement letter it belongs to. */
+  letterId?: number;
 }
 
 const view = (n: NotificationEntity): NotificationView => ({
-  id: String(n.id), kind: n.kind, accountId: idString(n.accountId), to: n.to, subject: n.subject, status: n.status,
+  id: String(n.id), kind: n.kind, accountId: idString(n.accountId), letterId: idString(n.letterId), to: n.to, subject: n.subject, status: n.status,
   attempts: n.attempts, lastError: n.lastError,
   nextAttemptAt: n.status === 'pending' ? n.nextAttemptAt.toISOString() : null,
   createdAt: n.createdAt.toISOString(), sentAt: n.sentAt ? n.sentAt.toISOString() : null,
@@ -56,7 +58,7 @@ export class NotificationsService {
       const r = this.templates.render(m.template, m.subject, m.data);
       // Fits the column: the insert skips duplicates (INSERT IGNORE), which on MySQL would also truncate silently.
       const subject = r.subject.length > 300 ? `${r.subject.slice(0, 299)}…` : r.subject;
-      return { kind: m.kind, accountId: m.accountId, to: m.to, subject, bodyText: r.text, bodyHtml: r.html, dedupeKey: m.dedupeKey ?? null };
+      return { kind: m.kind, accountId: m.accountId, to: m.to, subject, bodyText: r.text, bodyHtml: r.html, dedupeKey: m.dedupeKey ?? null, letterId: m.letterId ?? null };
     });
     return rows.length === 0 ? 0 : this.repo.insert(em, rows, new Date());
   }
@@ -87,8 +89,9 @@ export class NotificationsService {
     return { ...view(n), bodyText: n.bodyText, bodyHtml: n.bodyHtml, bodyHidden: false };
   }
 
-  statusCounts(): Promise<Record<NotificationStatus, number>> {
-    return this.repo.countByStatus();
+  /** Emails per status: all of them, or one announcement letter's. */
+  statusCounts(letterId?: number): Promise<Record<NotificationStatus, number>> {
+    return this.repo.countByStatus(letterId);
   }
 
   /** Sends a failed email again: back to pending, due now, with a fresh set of attempts. */

@@ -59,9 +59,9 @@ export class PointBankRepository {
     return (em ?? this.balances.manager).findOne(PointBalanceEntity, { where: { accountId } });
   }
 
-  findBalances(accountIds: number[]): Promise<PointBalanceEntity[]> {
+  findBalances(accountIds: number[], em?: EntityManager): Promise<PointBalanceEntity[]> {
     if (accountIds.length === 0) return Promise.resolve([]);
-    return this.balances.find({ where: { accountId: In(accountIds) } });
+    return (em ?? this.balances.manager).find(PointBalanceEntity, { where: { accountId: In(accountIds) } });
   }
 
   findEntries(accountId: number, limit: number, offset: number): Promise<[LedgerEntryEntity[], number]> {

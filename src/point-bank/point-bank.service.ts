@@ -116,8 +116,8 @@ export class PointBankService {
     return row.balance;
   }
 
-  async balancesOf(accountIds: number[]): Promise<Map<number, number>> {
-    const rows = await this.repo.findBalances(accountIds);
+  async balancesOf(accountIds: number[], em?: EntityManager): Promise<Map<number, number>> {
+    const rows = await this.repo.findBalances(accountIds, em);
     return new Map(rows.map((r) => [r.accountId, r.balance]));
   }
 

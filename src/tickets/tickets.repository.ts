@@ -57,4 +57,12 @@ export class TicketsRepository {
     if (f.fault) where.fault = f.fault;
     return this.repo.findAndCount({ where, order: { id: 'DESC' }, take: f.limit, skip: f.offset });
   }
+
+  /** SQL condition on an account id column: accounts with at least `min` tickets created since `since`. */
+  callersCondition(column: string, min: number, since: Date): { sql: string; params: Record<string, unknown> } {
+    return {
+      sql: `${column} IN (SELECT t.account_id FROM tickets t WHERE t.created_at >= :incidentsSince GROUP BY t.account_id HAVING COUNT(*) >= :minIncidents)`,
+      params: { incidentsSince: dbTime(this.repo.manager, since), minIncidents: min },
+    };
+  }
 }

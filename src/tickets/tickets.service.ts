@@ -83,6 +83,15 @@ export class TicketsService {
     };
   }
 
+  /**
+   * SQL condition on an account id column selecting the accounts that logged
+   * at least `minIncidents` tickets (calls, emails, portal) in the last
+   * `days` days: the heavy callers of a segment.
+   */
+  callersCondition(column: string, minIncidents: number, days: number): { sql: string; params: Record<string, unknown> } {
+    return this.repo.callersCondition(column, minIncidents, new Date(Date.now() - days * 86_400_000));
+  }
+
   async create(input: NewTicket, actor: Actor): Promise<TicketView> {
     const isClient = actor.role === 'client';
     // A client opens tickets from the portal only, for its own account, and does not classify them.

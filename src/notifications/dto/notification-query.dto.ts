@@ -8,6 +8,10 @@ export class NotificationQueryDto extends PageQueryDto {
   @IsOptional() @IsString() @MaxLength(20)
   accountId?: string;
 
+  @ApiPropertyOptional({ description: 'an announcement letter: its emails' })
+  @IsOptional() @IsString() @MaxLength(20)
+  letterId?: string;
+
   @ApiPropertyOptional({ enum: NOTIFICATION_KINDS })
   @IsOptional() @IsIn(NOTIFICATION_KINDS)
   kind?: NotificationKind;

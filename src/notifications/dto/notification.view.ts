@@ -5,6 +5,7 @@ export class NotificationView {
   @ApiProperty() id: string;
   @ApiProperty({ enum: NOTIFICATION_KINDS }) kind: NotificationKind;
   @ApiProperty({ type: String, nullable: true }) accountId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the announcement letter it belongs to' }) letterId: string | null;
   @ApiProperty({ example: 'jane@client.example' }) to: string;
   @ApiProperty() subject: string;
   @ApiProperty({ enum: NOTIFICATION_STATUSES }) status: NotificationStatus;

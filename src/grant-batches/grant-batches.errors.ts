@@ -1,0 +1,3 @@
+import { DomainError } from '../common/errors/domain-error';
+
+export class GrantBatchError extends DomainError<'NOT_FOUND' | 'INVALID'> {}

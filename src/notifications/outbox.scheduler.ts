@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { registerIntervalJob } from '../common/scheduling/interval-job';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxSender } from './outbox-sender';
 
@@ -28,16 +29,7 @@ export class OutboxScheduler implements OnApplicationBootstrap {
     if (this.config.publicUrlDefaulted) {
       this.logger.warn(`PUBLIC_URL is not set: links in emails point to ${this.config.publicUrl}`);
     }
-    const timer = setInterval(() => void this.tick(), this.config.mail.pollMs);
-    this.registry.addInterval('outbox-sender', timer);
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      await this.sender.drain();
-    } catch (err) {
-      // The next tick tries again; rows stay claimed only until their lease ends.
-      this.logger.error(`outbox round failed: ${(err as Error).message}`, (err as Error).stack);
-    }
+    // A failed round is logged and the next one tries again; rows stay claimed only until their lease ends.
+    registerIntervalJob(this.registry, 'outbox-sender', this.config.mail.pollMs, this.logger, () => this.sender.drain());
   }
 }

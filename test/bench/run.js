@@ -87,7 +87,7 @@ async function main() {
   log(`  node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, MariaDB ${ctx.db.version}`);
   const accessLog = ['info', 'debug', 'trace'].includes(cfg.logLevel) ? 'per-request access log on' : 'no per-request access log';
   log(`  scratch database ${ctx.db.name}; Pointdesk LOG_LEVEL=${cfg.logLevel} (${accessLog}), pool ${cfg.poolSize}, ` +
-    'scheduler off (on, with an SMTP sink, for the mail scenarios)');
+    'scheduler off (on, with an SMTP sink, for the mail and letter scenarios)');
   log(`  load: autocannon, ${cfg.connections} connections, ${cfg.warmup} s warm-up + ${cfg.duration} s measured per scenario`);
   log();
 

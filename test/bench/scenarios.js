@@ -4,7 +4,7 @@
  * The load scenarios, run in this order. To add one, append an object:
  *
  *   id        unique key (BENCH_SCENARIOS=id1,id2 runs a subset)
- *   server    'pointdesk' | 'bare' (see lib/servers.js)
+ *   server    'pointdesk' | 'pointdesk-mail' | 'pointdesk-campaign' | 'bare' (see lib/servers.js)
  *   label     how the summary names it
  *   requests(ctx)      → autocannon `requests` array (called per run; use
  *                        setupRequest to vary each request)
@@ -23,6 +23,7 @@
  */
 
 const { queueEmails, statusCounts, sinkStats } = require('./lib/outbox');
+const { measureLetter } = require('./lib/letter');
 
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 
@@ -152,6 +153,25 @@ module.exports = [
     targets: [
       { what: 'emails/s', unit: '/s', value: (r) => r.rps, min: 200 },
       { what: 'duplicates', unit: '', value: (r) => r.duplicates, max: 1 },
+    ],
+  },
+  // Before tickets-mailing, which leaves a backlog in the outbox that this letter's emails would queue behind.
+  {
+    id: 'letter',
+    server: 'pointdesk-campaign',
+    label: 'letter to all accounts',
+    measure: measureLetter,
+    describe: (r) => `queued ${f(r.accounts)} accounts in ${r.queueSeconds.toFixed(1)} s (${f(r.accountsPerSecond)} accounts/s, ` +
+      `CAMPAIGN_BATCH_SIZE=${r.batchSize} CAMPAIGN_BATCH_INTERVAL_MS=${r.intervalMs}); ` +
+      `POST /send ${f(r.sendMs)} ms; ${f(r.sent)} emails delivered in ${r.deliverSeconds.toFixed(1)} s (${f(r.emailsPerSecond)} emails/s), ` +
+      `${f(r.failed)} failed, ${f(r.pending)} left; letter ${r.status} after ${r.sentSeconds.toFixed(1)} s` +
+      (r.backlogBefore ? `; ${f(r.backlogBefore)} other emails were pending in the outbox` : ''),
+    after: (ctx) => ctx.results.letter.checkLine,
+    note: (r) => `grant ${r.grantPoints} points each; default OUTBOX_POLL_MS / OUTBOX_BATCH_SIZE`,
+    targets: [
+      { what: 'queuing', unit: 's', value: (r) => r.queueSeconds, max: 10 },
+      { what: 'emails/s', unit: '/s', value: (r) => r.emailsPerSecond, min: 200 },
+      { what: 'wrong counts', unit: '', value: (r) => r.wrong, max: 1 },
     ],
   },
   {

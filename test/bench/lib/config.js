@@ -59,6 +59,15 @@ module.exports = Object.freeze({
   keepDatabase: process.env.BENCH_KEEP_DB === '1',
   /** Emails queued for the `mail` scenario (delivery rate to the SMTP sink). */
   mailCount: int('BENCH_MAIL_COUNT', 5000),
+  /**
+   * Campaign pace of the server the `letter` scenario starts (CAMPAIGN_BATCH_SIZE
+   * accounts every CAMPAIGN_BATCH_INTERVAL_MS); Pointdesk's defaults (100 / 1000 ms)
+   * would take 100 s for 10,000 accounts by design.
+   */
+  campaignBatchSize: int('BENCH_CAMPAIGN_BATCH_SIZE', 500),
+  campaignIntervalMs: int('BENCH_CAMPAIGN_INTERVAL_MS', 20),
+  /** Points the `letter` scenario's letter grants to each account. */
+  letterGrantPoints: 2,
   /** Seed for the fake data generator: every run bench the same data. */
   seed: int('BENCH_SEED', 20251122),
 });

@@ -8,6 +8,7 @@ const ms = (n) => (n < 10 ? n.toFixed(1) : int(n));
 function fmtValue(v, unit) {
   if (v === undefined || v === null || Number.isNaN(v)) return 'n/a';
   if (unit === 'ms') return `${ms(v)} ms`;
+  if (unit === 's') return `${v.toFixed(1)} s`;
   if (unit === 'req/s') return `${int(v)} req/s`;
   if (unit === '/s') return `${int(v)}/s`;
   if (unit === '%') return `${v.toFixed(1)} %`;

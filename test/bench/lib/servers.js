@@ -33,10 +33,12 @@ async function startPointdesk(ctx, extraEnv = {}) {
       SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
       LOG_LEVEL: cfg.logLevel,
       SCHEDULER_ENABLED: 'false',
-      // Empty = unset for Pointdesk: no mail, default pool size, whatever the caller's shell has.
+      // Empty = unset for Pointdesk: no mail, default pool size and campaign pace, whatever the caller's shell has.
       SMTP_URL: '',
       DB_POOL_SIZE: '',
       SQLITE_PATH: '',
+      CAMPAIGN_BATCH_SIZE: '',
+      CAMPAIGN_BATCH_INTERVAL_MS: '',
       ...extraEnv,
     },
   });
@@ -72,6 +74,20 @@ const pointdeskMailing = {
   },
 };
 
+/** Pointdesk sending mail (as above) at a faster campaign pace, for the `letter` scenario. */
+const pointdeskCampaign = {
+  name: 'Pointdesk (sending a letter)',
+  async start(ctx) {
+    const sink = await ensureSink(ctx);
+    return startPointdesk(ctx, {
+      SCHEDULER_ENABLED: 'true',
+      SMTP_URL: sink.smtpUrl,
+      CAMPAIGN_BATCH_SIZE: String(ctx.cfg.campaignBatchSize),
+      CAMPAIGN_BATCH_INTERVAL_MS: String(ctx.cfg.campaignIntervalMs),
+    });
+  },
+};
+
 const bare = {
   name: 'bare server',
   async start(ctx) {
@@ -92,4 +108,4 @@ const bare = {
   },
 };
 
-module.exports = { SERVERS: { pointdesk, 'pointdesk-mail': pointdeskMailing, bare }, ADMIN };
+module.exports = { SERVERS: { pointdesk, 'pointdesk-mail': pointdeskMailing, 'pointdesk-campaign': pointdeskCampaign, bare }, ADMIN };

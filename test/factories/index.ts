@@ -48,3 +48,5 @@ export async function balanceOf(t: TestApp, accountId: string): Promise<number> 
   const res = await request(t.http).get(`/api/accounts/${accountId}/points`).set(t.admin.auth);
   return res.body.balance;
 }
+
+export * from './letters';

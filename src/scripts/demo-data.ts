@@ -5,6 +5,8 @@
  * fictional 555-01xx range, so nothing here can reach a real person.
  */
 
+import { Audience } from '../segments/segments.service';
+
 /** mulberry32: small, fast, good enough for demo data; deterministic per seed. */
 export class Prng {
   private state: number;
@@ -213,3 +215,46 @@ export const UNTYPED_SUBJECTS = [
 export const UNTYPED_RESOLUTIONS = [
   'Answered on the call.', 'Reset the password and confirmed the login works.', 'Explained the new support terms and the point bank.',
 ] as const;
+
+export interface DemoLetter {
+  title: string;
+  subject: string;
+  body: string;
+  audience: Audience;
+  grantPoints: number;
+}
+
+/** The announcement the demo sends: favoured accounts hear about the new terms first, with points on us. */
+export const DEMO_SENT_LETTER: DemoLetter = {
+  title: 'New support terms — favoured clients',
+  subject: '{{account.name}}: our new support terms, and {{grantPoints}} points on us',
+  body: [
+    'Dear {{contact.name}},',
+    'From the first of next month, support calls about issues on your side are paid for with points from the point bank of {{account.name}}. Calls about faults in our software stay free, as they always have.',
+    'You have been with us a long time, so we have added {{grantPoints}} points to your account: your balance goes from {{balance}} to {{balanceAfterGrant}} points.',
+    'Questions? Reply to this email or call us as usual.',
+    'Kind regards,\nThe support team',
+  ].join('\n\n'),
+  audience: { favoured: true },
+  grantPoints: 5,
+};
+
+/** A follow-up still being written: the rest of the clients, no points. */
+export const DEMO_DRAFT_LETTER: DemoLetter = {
+  title: 'Reminder: new support terms start next month',
+  subject: 'Reminder: new support terms for {{account.name}} from next month',
+  body: [
+    'Dear {{contact.name}},',
+    'A short reminder: from the first of next month, calls about issues on your side are paid for with points. Your account has {{balance}} points today; bundles of points are on sale in the client portal.',
+    'Kind regards,\nThe support team',
+  ].join('\n\n'),
+  audience: { favoured: false },
+  grantPoints: 0,
+};
+
+/** A bulk grant without a letter: the busiest callers of the last month get a cushion for the switch. */
+export const DEMO_BULK_GRANT: { audience: Audience; points: number; reason: string } = {
+  audience: { minIncidents: 8, incidentWindowDays: 30 },
+  points: 3,
+  reason: 'Free incidents for our most frequent callers during the switch to points',
+};

@@ -7,21 +7,28 @@ import { DomainError } from '../common/errors/domain-error';
 import { buildConfig } from '../config/app-config';
 import { IncidentTypesService, IncidentTypeView } from '../incident-types/incident-types.service';
 import { BundlesService } from '../bundles/bundles.service';
+import { GrantBatchesService, GrantBatchView } from '../grant-batches/grant-batches.service';
+import { LettersService } from '../letters/letters.service';
+import { OutboxSender } from '../notifications/outbox-sender';
 import { PointBankService } from '../point-bank/point-bank.service';
 import { PurchasesService } from '../purchases/purchases.service';
+import { SegmentsService } from '../segments/segments.service';
 import { Channel } from '../policy/policy.types';
 import { Fault, Priority } from '../tickets/ticket.entity';
 import { TicketsService, TicketView } from '../tickets/tickets.service';
 import { UsersService } from '../users/users.service';
 import {
-  DEMO_INCIDENT_TYPES, DemoAccount, DemoIncidentType, demoAccounts, Prng, UNTYPED_RESOLUTIONS, UNTYPED_SUBJECTS,
+  DEMO_BULK_GRANT, DEMO_DRAFT_LETTER, DEMO_INCIDENT_TYPES, DEMO_SENT_LETTER, DemoAccount, DemoIncidentType, demoAccounts, Prng,
+  UNTYPED_RESOLUTIONS, UNTYPED_SUBJECTS,
 } from './demo-data';
 
 const USAGE = `Usage: npm run seed:demo [-- --force] [--seed=N] [--accounts=N] [--tickets=N]
 
 Fills the configured database (DATABASE_URL, or SQLite at SQLITE_PATH) with a
 demo: staff users, incident types, accounts with contacts, grandfathered
-grants and a few hundred calls, all through the application's services.
+grants, an announcement letter sent to the favoured accounts, a few hundred
+calls, purchases, a bulk grant and a draft letter, all through the
+application's services.
 Refuses a database that already has accounts unless --force is given (pick
 another --seed then, or the same company names are added again).`;
 
@@ -142,6 +149,22 @@ async function seed(app: INestApplication, opts: Options): Promise<void> {
   }
   say(`  ${created.length} accounts, ${created.reduce((s, c) => s + c.view.contacts.length, 0)} contacts, ${grants} grants (${grantedPoints} points)`);
 
+  // The announcement of the new terms goes to the favoured accounts before the calls: they get its points
+  // and become `notified`. Drafted, approved and sent as in the console; this process runs no scheduler,
+  // so it runs the letter's background batches itself. With SMTP_URL set it also delivers the emails, and
+  // the letter is `sent`; without, they wait in the outbox for the server's sender.
+  const letters = app.get(LettersService);
+  const announcement = await letters.create(DEMO_SENT_LETTER, manager);
+  await letters.approve(Number(announcement.id), admin);
+  await letters.send(Number(announcement.id), manager);
+  await untilIdle(() => letters.runBatch());
+  const outbox = app.get(OutboxSender);
+  if (outbox.enabled) {
+    await outbox.drain();
+    // Its emails are no longer pending: this round marks the letter sent.
+    await letters.runBatch();
+  }
+
   // Calls. The services stamp createdAt with the current time, so every demo
   // ticket is dated today: backdating would need raw SQL, which would bypass
   // the rules this seed exists to respect.
@@ -233,6 +256,19 @@ async function seed(app: INestApplication, opts: Options): Promise<void> {
     }
   }
 
+  // A bulk grant without a letter, to the busiest callers of the month (the calls above are all dated today).
+  const bulkGrants = app.get(GrantBatchesService);
+  let bulk: GrantBatchView | null = null;
+  if ((await app.get(SegmentsService).summarize(DEMO_BULK_GRANT.audience, DEMO_BULK_GRANT.points)).accounts > 0) {
+    const started = await bulkGrants.start(DEMO_BULK_GRANT, manager);
+    await untilIdle(() => bulkGrants.runBatch());
+    bulk = await bulkGrants.get(Number(started.id));
+  }
+
+  // A follow-up letter still being written.
+  const draft = await letters.create(DEMO_DRAFT_LETTER, manager);
+  const sentLetter = await letters.get(Number(announcement.id));
+
   const low = await accounts.search({ lowBalance: true, status: 'active', limit: 1, offset: 0 });
   const favoured = created.filter((c) => c.plan.favoured).length;
   const longStanding = created.filter((c) => today.getUTCFullYear() - Number(c.plan.customerSince.slice(0, 4)) >= 8).length;
@@ -246,9 +282,20 @@ async function seed(app: INestApplication, opts: Options): Promise<void> {
   say(`  calls          ${counts.created} (${counts.resolved} resolved, ${counts.reclassified} reclassified after resolution${counts.blocked ? `, ${counts.blocked} refused by the shortfall policy` : ''})`);
   say(`                 channel: ${fmt(byChannel)}; fault: ${fmt(byFault)}; charge: ${fmt(byCharge)}`);
   say(`  purchases      ${bought.paid} paid, ${bought.partial} paid in part, ${bought.pending} awaiting payment (${bundle?.name ?? 'no bundle on sale'})`);
+  say(`  letters        "${sentLetter.title}" ${sentLetter.status} to ${sentLetter.accounts.done} accounts (${sentLetter.audienceText}) ` +
+    `(${sentLetter.grantPoints} points each; ${sentLetter.recipients.total} emails, ${sentLetter.recipients.sent} delivered` +
+    `${sentLetter.status === 'sent' ? '' : ', the others wait in the outbox for a server with SMTP_URL set'}); "${draft.title}" a draft`);
+  say(bulk
+    ? `  bulk grant     ${bulk.points} points to ${bulk.accounts.done} accounts (${bulk.audienceText}), ${bulk.status}`
+    : `  bulk grant     none: no account is in "${SegmentsService.describe(DEMO_BULK_GRANT.audience)}"`);
   say(`  staff          ${STAFF.map((s) => `${s.email} (${s.role})`).join(', ')}; password "${DEMO_PASSWORD}"`);
   if (portalClient) say(`  portal         ${portalClient} (client), password "${DEMO_PASSWORD}", at /portal`);
   say('  note           every call is dated today: the services stamp the time a call is logged.');
+}
+
+/** Runs a background job's step (a letter's or a bulk grant's next batch) until it finds nothing to do. */
+async function untilIdle(step: () => Promise<number>): Promise<void> {
+  while ((await step()) > 0) { /* next batch */ }
 }
 
 async function findAdmin(users: UsersService): Promise<Actor> {

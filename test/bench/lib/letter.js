@@ -95,7 +95,8 @@ async function measureLetter(ctx, server) {
     await conn.end();
   }
 
-  const secondsSince = (t) => (t === undefined ? NaN : (t - sendAnswered) / 1000);
+  // Not reached before the timeout: Infinity, so the target shows MISS rather than n/a.
+  const secondsSince = (t) => (t === undefined ? Infinity : (t - sendAnswered) / 1000);
   const queueSeconds = secondsSince(at.queued);
   const deliverSeconds = secondsSince(at.delivered);
   const accounts = sending.accounts.total;

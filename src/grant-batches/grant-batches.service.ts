@@ -78,18 +78,12 @@ export class GrantBatchesService {
   private grantBatch(batch: GrantBatchEntity): Promise<number> {
     return this.tx.run(undefined, async (em) => {
       const claimed = await this.repo.claim(em, batch.id, this.config.campaigns.batchSize);
-      const lists = await this.accounts.mailingLists(claimed.map((r) => r.accountId), em);
-      const skipped: number[] = [];
-      for (const { accountId } of claimed) {
-        if (lists.get(accountId)?.status !== 'active') {
-          skipped.push(accountId);
-          continue;
-        }
-        await this.bank.credit({
-          accountId, points: batch.points, kind: 'grant', reason: batch.reason, actorId: batch.createdBy,
-          idempotencyKey: `grant-batch:${batch.id}:account:${accountId}`,
-        }, em);
-      }
+      const ids = claimed.map((r) => r.accountId);
+      const lists = await this.accounts.mailingLists(ids, em);
+      const active = ids.filter((id) => lists.get(id)?.status === 'active');
+      const skipped = ids.filter((id) => lists.get(id)?.status !== 'active');
+      await this.bank.creditEach(active, { points: batch.points, kind: 'grant', reason: batch.reason, actorId: batch.createdBy },
+        (accountId) => `grant-batch:${batch.id}:account:${accountId}`, em);
       await this.repo.skip(em, batch.id, skipped);
       if (claimed.length) this.logger.log(`bulk grant batch id=${batch.id} accounts=${claimed.length - skipped.length} skipped=${skipped.length}`);
       return claimed.length;

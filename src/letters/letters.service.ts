@@ -120,9 +120,7 @@ export class LettersService {
   /** The letter as one account's first contact would read it (the first account of the audience by default). */
   async preview(id: number, accountId?: number): Promise<LetterPreview> {
     const letter = await this.mustFind(id);
-    if (accountId !== undefined && !(await this.isRecipient(letter, accountId))) {
-      throw new LetterError('INVALID', `accountId: account ${accountId} is not in this letter's audience`);
-    }
+    if (accountId !== undefined && !(await this.isRecipient(letter, accountId))) await this.notInAudience(accountId);
     return this.render(letter, accountId ?? (await this.firstRecipient(letter)));
   }
 
@@ -132,9 +130,7 @@ export class LettersService {
    */
   async previewDraft(draft: LetterDraft, accountId?: number): Promise<LetterPreview> {
     const letter = this.checked({ ...draft, audience: SegmentsService.normalise(draft.audience) });
-    if (accountId !== undefined && !(await this.segments.includes(letter.audience, accountId))) {
-      throw new LetterError('INVALID', `accountId: account ${accountId} is not in this audience`);
-    }
+    if (accountId !== undefined && !(await this.segments.includes(letter.audience, accountId))) await this.notInAudience(accountId);
     return this.render(letter, accountId ?? (await this.firstRecipient(letter)));
   }
 
@@ -216,20 +212,21 @@ export class LettersService {
       const ids = claimed.map((r) => r.accountId);
       const lists = await this.accounts.mailingLists(ids, em);
       const active = ids.filter((id) => lists.get(id)?.status === 'active');
-      const balances = letter.grantPoints > 0 ? new Map<number, number>() : await this.bank.balancesOf(active, em);
+      // The balance each letter names is the one before its grant.
+      const balances = new Map<number, number>();
+      if (letter.grantPoints > 0) {
+        const entries = await this.bank.creditEach(active, {
+          points: letter.grantPoints, kind: 'grant', reason: `Announcement letter: ${letter.title}`, letterId: letter.id, actorId: letter.sentBy,
+        }, (accountId) => `letter:${letter.id}:account:${accountId}`, em);
+        for (const e of entries) balances.set(Number(e.accountId), e.balanceAfter - e.delta);
+      } else {
+        for (const [accountId, balance] of await this.bank.balancesOf(active, em)) balances.set(accountId, balance);
+      }
       const mails: MailRequest[] = [];
       for (const { accountId, emails: planned } of claimed) {
         const account = lists.get(accountId);
         if (!account || account.status !== 'active') continue;
-        let balance = balances.get(accountId) ?? 0;
-        if (letter.grantPoints > 0) {
-          const entry = await this.bank.credit({
-            accountId, points: letter.grantPoints, kind: 'grant', reason: `Announcement letter: ${letter.title}`,
-            letterId: letter.id, actorId: letter.sentBy, idempotencyKey: `letter:${letter.id}:account:${accountId}`,
-          }, em);
-          balance = entry.balanceAfter - letter.grantPoints;
-        }
-        mails.push(...this.mailsFor(letter, accountId, account, balance));
+        mails.push(...this.mailsFor(letter, accountId, account, balances.get(accountId) ?? 0));
         // Contacts added since the audience was frozen are written to as well; the campaign's total follows.
         if (planned !== account.contacts.length) await this.repo.setEmails(em, letter.id, accountId, account.contacts.length);
       }
@@ -279,6 +276,12 @@ export class LettersService {
     // Once sending, the audience is the frozen one.
     if (letter.status === 'sending' || letter.status === 'sent') return (await this.repo.findRecipient(letter.id, accountId)) !== null;
     return this.segments.includes(letter.audience, accountId);
+  }
+
+  /** An id that names no account is not found; a real account outside the audience is a bad choice. */
+  private async notInAudience(accountId: number): Promise<never> {
+    if (!(await this.accounts.exists(accountId))) throw new LetterError('NOT_FOUND', `account ${accountId} not found`);
+    throw new LetterError('INVALID', `accountId: account ${accountId} is not in this letter's audience`);
   }
 
   private async firstRecipient(letter: LetterDraft): Promise<number> {

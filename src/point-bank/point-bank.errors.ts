@@ -1,3 +1,3 @@
 import { DomainError } from '../common/errors/domain-error';
 
-export class PointBankError extends DomainError<'NOT_FOUND' | 'INSUFFICIENT_POINTS'> {}
+export class PointBankError extends DomainError<'NOT_FOUND' | 'INSUFFICIENT_POINTS' | 'INVALID'> {}

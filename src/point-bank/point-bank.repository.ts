@@ -5,6 +5,9 @@ import { dbTime, execute, select } from '../common/database/sql';
 import { LedgerEntryEntity } from './ledger-entry.entity';
 import { PointBalanceEntity } from './point-balance.entity';
 
+// Entries per INSERT in a bulk credit: well under SQLite's bound-parameter limit.
+const ENTRY_CHUNK = 500;
+
 @Injectable()
 export class PointBankRepository {
   constructor(
@@ -45,6 +48,29 @@ export class PointBankRepository {
     const r = await execute(em,
       `UPDATE point_balances SET balance = LAST_INSERT_ID(balance + ?), updated_at = ? WHERE ${where}`, [delta, now, ...params]);
     return r.affected === 1 ? r.insertId : null;
+  }
+
+  /** Adds the same points to each of the accounts (distinct ids); returns how many balances changed. */
+  async incrementMany(em: EntityManager, accountIds: number[], points: number): Promise<number> {
+    const r = await em.createQueryBuilder().update(PointBalanceEntity)
+      .set({ balance: () => 'balance + :points', updatedAt: new Date() })
+      .where('account_id IN (:...accountIds)', { accountIds, points }).execute();
+    return r.affected ?? 0;
+  }
+
+  /**
+   * Appends many entries, each with its own idempotency key, and returns them
+   * with their ids, read back by key (a multi-row INSERT does not report
+   * every id it assigned).
+   */
+  async appendEntries(em: EntityManager, rows: Omit<LedgerEntryEntity, 'id'>[]): Promise<LedgerEntryEntity[]> {
+    const out: LedgerEntryEntity[] = [];
+    for (let i = 0; i < rows.length; i += ENTRY_CHUNK) {
+      const chunk = rows.slice(i, i + ENTRY_CHUNK);
+      await em.createQueryBuilder().insert().into(LedgerEntryEntity).values(chunk).updateEntity(false).execute();
+      out.push(...await em.find(LedgerEntryEntity, { where: { idempotencyKey: In(chunk.map((r) => r.idempotencyKey!)) } }));
+    }
+    return out;
   }
 
   async appendEntry(em: EntityManager, e: Omit<LedgerEntryEntity, 'id'>): Promise<LedgerEntryEntity> {

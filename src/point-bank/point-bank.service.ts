@@ -66,6 +66,35 @@ export class PointBankService {
     });
   }
 
+  /**
+   * The same credit to many accounts at once (a batch of a letter or a bulk
+   * grant): one entry per account, in the caller's transaction, with the same
+   * invariants as credit(). A handful of statements per batch instead of two
+   * per account: the balances are raised by one guarded UPDATE (the rows stay
+   * locked until commit, so the balances read back are this transaction's),
+   * and the entries are inserted together. Every account id must be distinct
+   * and known; `keyOf` gives each entry its idempotency key.
+   */
+  async creditEach(
+    accountIds: number[], cmd: Omit<EntryCommand, 'accountId' | 'idempotencyKey'>, keyOf: (accountId: number) => string, em: EntityManager,
+  ): Promise<LedgerEntryView[]> {
+    if (accountIds.length === 0) return [];
+    if (new Set(accountIds).size !== accountIds.length) throw new PointBankError('INVALID', 'creditEach needs distinct accounts');
+    if ((await this.repo.incrementMany(em, accountIds, cmd.points)) !== accountIds.length) {
+      throw new PointBankError('NOT_FOUND', 'an account of the batch was not found');
+    }
+    const balances = await this.balancesOf(accountIds, em);
+    const createdAt = new Date();
+    const entries = await this.repo.appendEntries(em, accountIds.map((accountId) => ({
+      accountId, delta: cmd.points, balanceAfter: balances.get(accountId)!, kind: cmd.kind, reason: cmd.reason,
+      ticketId: cmd.ticketId ?? null, purchaseId: cmd.purchaseId ?? null, letterId: cmd.letterId ?? null,
+      actorId: cmd.actorId ?? null, idempotencyKey: keyOf(accountId), createdAt,
+    })));
+    const views = entries.map(PointBankService.view);
+    for (const entry of views) await this.events.emitAsync(POINTS_CHANGED, { em, entry } satisfies PointsChangedEvent);
+    return views;
+  }
+
   /** Removes points, or throws INSUFFICIENT_POINTS leaving the balance untouched; never overdraws. */
   debit(cmd: EntryCommand, outer?: EntityManager): Promise<LedgerEntryView> {
     return this.tx.run(outer, async (em) => {

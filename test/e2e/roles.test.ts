@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ADMIN } from '../helpers/test-app';
-import { balanceOf, grant, makeAccount, makeIncidentType, makeTicket } from '../factories';
+import { approvedLetter, balanceOf, grant, letterInput, makeAccount, makeIncidentType, makeLetter, makeTicket } from '../factories';
 import { expectNothingWritten, tag, ticketCount } from '../factories/db';
 import { queueEmails } from '../factories/outbox';
 import { makePurchase } from '../factories/purchases';
@@ -9,8 +9,8 @@ import { startTestApp, TestApp, TestUser } from '../helpers/test-app';
 /**
  * Who may call what: every endpoint of API.md's Auth and users, Accounts,
  * Point bank, Policy, Incident types, Tickets, Bundles and purchases, and
- * Notifications sections (plus the audit log and the ticket extras) for
- * each role. `client` is a contact of the
+ * Notifications sections, the announcement letters with their segments
+ * and bulk grants (plus the audit log and the ticket extras) for each role. `client` is a contact of the
  * account the request is about; `otherClient` a contact of another account.
  */
 type Who = 'admin' | 'manager' | 'agent' | 'client' | 'otherClient' | 'anonymous';
@@ -43,6 +43,8 @@ describe('role matrix', () => {
   let typeId: string;
   let bundleId: string;
   let notificationId: string;
+  let letterId: string;
+  let grantBatchId: string;
   let seq = 0;
 
   beforeAll(async () => {
@@ -60,6 +62,10 @@ describe('role matrix', () => {
       .send({ code: `matrix-${tag()}`, name: 'Matrix bundle', paidIncidents: 2, bonusIncidents: 1, priceCents: 15000 }).expect(201)).body.id;
     notificationId = (await queueEmails(t, 1, { accountId: Number(a.id) }))[0];
     purchaseA = (await makePurchase(t, a.id, { bundleId })).id;
+    // A draft (the PATCH row keeps it one) and a bulk grant left running (no scheduler here).
+    letterId = (await makeLetter(t)).id;
+    grantBatchId = (await request(t.http).post('/api/grant-batches').set(t.admin.auth)
+      .send({ audience: {}, points: 1, reason: 'Matrix bulk grant' }).expect(202)).body.id;
   });
   afterAll(async () => { await t.close(); });
 
@@ -84,6 +90,9 @@ describe('role matrix', () => {
     await t.dataSource.query("UPDATE notifications SET status = 'failed', attempts = 8, last_error = '550 no such mailbox' WHERE id = ?", [Number(id)]);
     return id;
   };
+  // An empty audience, so sending freezes nothing and queues no email.
+  const freshDraftLetter = async () => (await makeLetter(t, { audience: { customerSinceBefore: '1900-01-01' } })).id;
+  const freshApprovedLetter = async () => (await approvedLetter(t, { audience: { customerSinceBefore: '1900-01-01' } })).id;
   const freshResolvedTicket = async () => {
     const id = await freshTicket();
     await request(t.http).post(`/api/tickets/${id}/resolve`).set(t.admin.auth).send({ resolution: 'Answered' }).expect(200);
@@ -146,6 +155,21 @@ describe('role matrix', () => {
     { method: 'post', path: '/api/notifications/:id/retry', url: async () => `/api/notifications/${await freshFailedEmail()}/retry`, expect: e(200, 200, 403, 403, 403) },
     // Audit
     { method: 'get', path: '/api/audit', url: () => '/api/audit', expect: e(200, 200, 403, 403, 403) },
+    // Segments and bulk grants (manager)
+    { method: 'get', path: '/api/segments/preview', url: () => '/api/segments/preview?favoured=true&points=5', expect: e(200, 200, 403, 403, 403) },
+    { method: 'post', path: '/api/grant-batches', url: () => '/api/grant-batches', body: () => ({ audience: {}, points: 1, reason: `Matrix bulk grant ${++seq}` }), expect: e(202, 202, 403, 403, 403) },
+    { method: 'get', path: '/api/grant-batches', url: () => '/api/grant-batches', expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/grant-batches/:id', url: () => `/api/grant-batches/${grantBatchId}`, expect: e(200, 200, 403, 403, 403) },
+    // Announcement letters (manager)
+    { method: 'post', path: '/api/letters', url: () => '/api/letters', body: () => letterInput(), expect: e(201, 201, 403, 403, 403) },
+    { method: 'get', path: '/api/letters', url: () => '/api/letters', expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/letters/:id', url: () => `/api/letters/${letterId}`, expect: e(200, 200, 403, 403, 403) },
+    { method: 'patch', path: '/api/letters/:id', url: () => `/api/letters/${letterId}`, body: () => ({ title: `Renamed letter ${++seq}` }), expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/letters/:id/preview', url: () => `/api/letters/${letterId}/preview?accountId=${a.id}`, expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/letters/:id/audience', url: () => `/api/letters/${letterId}/audience`, expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/letters/:id/recipients', url: () => `/api/letters/${letterId}/recipients`, expect: e(200, 200, 403, 403, 403) },
+    { method: 'post', path: '/api/letters/:id/approve', url: async () => `/api/letters/${await freshDraftLetter()}/approve`, expect: e(200, 200, 403, 403, 403) },
+    { method: 'post', path: '/api/letters/:id/send', url: async () => `/api/letters/${await freshApprovedLetter()}/send`, expect: e(202, 202, 403, 403, 403) },
   ];
 
   describe.each(rows)('$method $path', (row) => {
@@ -169,6 +193,10 @@ describe('role matrix', () => {
     await request(t.http).post('/api/tickets').send({}).expect(401);
     await request(t.http).patch('/api/bundles/abc').send({ nonsense: true }).expect(401);
     await request(t.http).post('/api/notifications/999999/retry').expect(401);
+    await request(t.http).post('/api/letters').send({ nonsense: true }).expect(401);
+    await request(t.http).post('/api/letters/999999/send').expect(401);
+    await request(t.http).post('/api/grant-batches').send({}).expect(401);
+    await request(t.http).get('/api/segments/preview?favoured=maybe').expect(401);
   });
 
   it('checks the role before the id or the body: a wrong role gets 403 whatever it sends', async () => {
@@ -180,6 +208,11 @@ describe('role matrix', () => {
     await request(t.http).get('/api/notifications?kind=nope').set(agent.auth).expect(403);
     await request(t.http).post('/api/notifications/abc/retry').set(clientA.auth).expect(403);
     await request(t.http).post('/api/purchases/abc/payments').set(agent.auth).send({ amountCents: -1 }).expect(403);
+    await request(t.http).post('/api/letters').set(agent.auth).send({ subject: '{{nope}}' }).expect(403);
+    await request(t.http).patch('/api/letters/abc').set(clientA.auth).send({ nonsense: true }).expect(403);
+    await request(t.http).post('/api/letters/999999/send').set(agent.auth).expect(403);
+    await request(t.http).post('/api/grant-batches').set(agent.auth).send({ points: 0 }).expect(403);
+    await request(t.http).get('/api/segments/preview?favoured=maybe').set(agent.auth).expect(403);
   });
 
   describe('an agent cannot grant points', () => {
@@ -297,6 +330,14 @@ describe('role matrix', () => {
       { method: 'get', path: '/api/notifications/:id' },
       { method: 'post', path: '/api/notifications/:id/retry' },
       { method: 'post', path: '/api/accounts/:id/invitations', body: { name: 'Ghost', email: 'ghost.invite@client.test' } },
+      { method: 'get', path: '/api/grant-batches/:id' },
+      { method: 'get', path: '/api/letters/:id' },
+      { method: 'patch', path: '/api/letters/:id', body: { title: 'Ghost' } },
+      { method: 'get', path: '/api/letters/:id/preview' },
+      { method: 'get', path: '/api/letters/:id/audience' },
+      { method: 'get', path: '/api/letters/:id/recipients' },
+      { method: 'post', path: '/api/letters/:id/approve' },
+      { method: 'post', path: '/api/letters/:id/send' },
     ];
 
     it.each(endpoints)('$method $path → 404 for every shape of unknown id, writing nothing', async ({ method, path, body }) => {

@@ -2,11 +2,14 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuthModule } from '../auth/auth.module';
 import { BundlesModule } from '../bundles/bundles.module';
+import { GrantBatchesModule } from '../grant-batches/grant-batches.module';
 import { IncidentTypesModule } from '../incident-types/incident-types.module';
+import { LettersModule } from '../letters/letters.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PointBankModule } from '../point-bank/point-bank.module';
 import { PolicyModule } from '../policy/policy.module';
 import { PurchasesModule } from '../purchases/purchases.module';
+import { SegmentsModule } from '../segments/segments.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { UsersModule } from '../users/users.module';
 import { AccountPages } from './account-pages';
@@ -14,7 +17,9 @@ import { ConsoleAccountsController } from './controllers/accounts.controller';
 import { ConsoleBundlesController } from './controllers/bundles.controller';
 import { ConsoleCallsController } from './controllers/calls.controller';
 import { ConsoleClientUsersController } from './controllers/client-users.controller';
+import { ConsoleGrantsController } from './controllers/grants.controller';
 import { ConsoleIncidentTypesController } from './controllers/incident-types.controller';
+import { ConsoleLettersController } from './controllers/letters.controller';
 import { ConsoleLoginController } from './controllers/login.controller';
 import { ConsoleOutboxController } from './controllers/outbox.controller';
 import { ConsolePointsController } from './controllers/points.controller';
@@ -25,6 +30,8 @@ import { ConsoleUsersController } from './controllers/users.controller';
 import { ConsoleCookies } from './session/console-cookies';
 import { ConsoleCsrf } from './session/console-csrf';
 import { ConsoleSessionMiddleware } from './session/console-session.middleware';
+import { GrantPages } from './grant-pages';
+import { LetterPages } from './letter-pages';
 import { PurchasePages } from './purchase-pages';
 import { TicketPages } from './ticket-pages';
 
@@ -41,6 +48,8 @@ const CONTROLLERS = [
   ConsoleUsersController,
   ConsoleClientUsersController,
   ConsolePurchasesController,
+  ConsoleLettersController,
+  ConsoleGrantsController,
 ];
 
 /**
@@ -52,10 +61,10 @@ const CONTROLLERS = [
 @Module({
   imports: [
     AuthModule, AccountsModule, PointBankModule, PolicyModule, IncidentTypesModule, TicketsModule, UsersModule, BundlesModule, NotificationsModule,
-    PurchasesModule,
+    PurchasesModule, LettersModule, GrantBatchesModule, SegmentsModule,
   ],
   controllers: CONTROLLERS,
-  providers: [ConsoleCookies, ConsoleCsrf, AccountPages, TicketPages, PurchasePages],
+  providers: [ConsoleCookies, ConsoleCsrf, AccountPages, TicketPages, PurchasePages, LetterPages, GrantPages],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -251,8 +251,14 @@ export class LettersService {
   }
 
   private async finishIfDone(id: number): Promise<void> {
-    const [accounts, emails] = await Promise.all([this.repo.accountCounts(id), this.notifications.statusCounts(id)]);
-    if (accounts.pending > 0 || emails.pending > 0) return;
+    // Accounts first, then emails, one after the other: once no account is
+    // pending, every batch has committed its emails, so the second read sees
+    // them all. (Read together, a batch committing in between could leave its
+    // emails uncounted and the letter `sent` too early.)
+    const accounts = await this.repo.accountCounts(id);
+    if (accounts.pending > 0) return;
+    const emails = await this.notifications.statusCounts(id);
+    if (emails.pending > 0) return;
     const moved = await this.tx.run(undefined, (em) => this.repo.transition(em, id, 'sending', { status: 'sent', sentAt: new Date() }));
     if (moved) this.logger.log(`letter sent id=${id} accounts=${accounts.done} skipped=${accounts.skipped} emails sent=${emails.sent} failed=${emails.failed}`);
   }

@@ -6,6 +6,7 @@ import { LetterStatus } from '../letters/letter.entity';
 import { LetterError } from '../letters/letters.errors';
 import { LetterInput, LetterPreview, LettersService, LetterView } from '../letters/letters.service';
 import { MERGE_FIELDS, mergeFieldProblems } from '../letters/merge-fields';
+import { NotificationsService } from '../notifications/notifications.service';
 import { AudienceDto } from '../segments/dto/audience.dto';
 import { Audience, SegmentsService } from '../segments/segments.service';
 import { formatDateTime } from './format';
@@ -186,6 +187,8 @@ export interface LetterProgressModel {
   accountsText: string;
   failedText: string | null;
   doneText: string | null;
+  /** While sending with email delivery off: why the bar does not move. */
+  deliveryOff: boolean;
 }
 
 export interface RecipientRow {
@@ -286,6 +289,7 @@ export class LetterPages {
   constructor(
     private readonly letters: LettersService,
     private readonly segments: SegmentsService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async list(pageRaw: unknown): Promise<{ title: string; rows: LetterRow[]; total: number; first: number; last: number; newer: string | null; older: string | null }> {
@@ -326,7 +330,7 @@ export class LetterPages {
       model.alert = opts.alert;
       if (l.status === 'approved') model.approved = { preview: await this.savedPreview(id, opts.accountId ?? '') };
       else {
-        model.progress = progressModel(l);
+        model.progress = progressModel(l, this.notifications.deliveryEnabled);
         model.recipients = await this.recipients(id, l.status === 'sending', opts.page);
       }
     }
@@ -427,7 +431,7 @@ export class LetterPages {
   }
 
   async progress(id: number): Promise<LetterProgressModel> {
-    return progressModel(await this.letters.get(id));
+    return progressModel(await this.letters.get(id), this.notifications.deliveryEnabled);
   }
 
   async recipients(id: number, polling: boolean, pageRaw: unknown): Promise<RecipientsModel> {
@@ -462,7 +466,7 @@ function listProgress(l: LetterView): string {
  * The progress bar of a letter being sent: emails sent or failed of all its
  * emails; a letter whose accounts have no contacts at all counts accounts.
  */
-export function progressModel(l: LetterView): LetterProgressModel {
+export function progressModel(l: LetterView, deliveryEnabled: boolean): LetterProgressModel {
   const { recipients: e, accounts: a } = l;
   const byEmails = e.total > 0;
   const max = byEmails ? e.total : Math.max(a.total, 1);
@@ -476,6 +480,7 @@ export function progressModel(l: LetterView): LetterProgressModel {
     accountsText: `${a.done.toLocaleString('en-US')} of ${count(a.total, 'account', 'accounts')} done${a.skipped ? `, ${a.skipped.toLocaleString('en-US')} skipped (closed meanwhile)` : ''}`,
     failedText: e.failed > 0 ? `${count(e.failed, 'email', 'emails')} failed: see the outbox to send ${e.failed === 1 ? 'it' : 'them'} again.` : null,
     doneText: finished ? `Finished ${formatDateTime(l.sentAt)}.` : null,
+    deliveryOff: l.status === 'sending' && !deliveryEnabled,
   };
 }
 

@@ -427,3 +427,43 @@ describe('console: letters and bulk grants', () => {
     });
   });
 });
+
+describe('console: a letter sent while email delivery is off (no SMTP_URL)', () => {
+  let t: TestApp;
+  let manager: ConsoleSession;
+  beforeAll(async () => {
+    t = await startTestApp();
+    manager = await consoleSession(t, 'manager');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('says why the progress bar does not move, and previews an approved letter for a chosen account without JavaScript', async () => {
+    await makeAccount(t, { name: 'Aardvark Ltd', customerSince: '1950-01-01' });
+    const second = await makeAccount(t, { name: 'Zebra & Co', customerSince: '1950-01-01' });
+    const created = await request(t.http).post('/api/letters').set(t.admin.auth)
+      .send({ title: 'Quiet letter', subject: 'Hi {{account.name}}', body: 'Hello {{contact.name}}', audience: { customerSinceBefore: '1960-01-01' } });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await request(t.http).post(`/api/letters/${id}/approve`).set(t.admin.auth).expect(200);
+
+    // The "Show preview" form is a GET of the letter page with the account chosen.
+    const page = await manager.agent.get(`/console/letters/${id}?accountId=${second.id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`<option value="${second.id}" selected>Zebra &amp; Co</option>`);
+    expect(visible(page.text)).toContain('Hi Zebra & Co');
+    expect(visible(page.text)).toContain('2 accounts, 2 emails, 0 points');
+    expect(visible((await manager.agent.get(`/console/letters/${id}/send`)).text)).toContain('Send to 2 accounts: 2 emails, no points.');
+
+    const sent = await followFlash(manager.agent, await manager.post(`/console/letters/${id}/send`, { expectAccounts: '2', expectEmails: '2' }));
+    expect(sent.flash).toBe('Sending “Quiet letter” to 2 accounts: 2 emails, no points. The progress below fills as the batches go out.');
+    const letters = t.app.get(LettersService);
+    while ((await letters.runBatch()) > 0);
+    await letters.runBatch();
+    const progress = visible((await manager.agent.get(`/console/letters/${id}/progress`).set(HX)).text);
+    expect(progress).toContain('Sent 0 of 2 emails (0%)');
+    expect(progress).toContain('Accounts: 2 of 2 accounts done');
+    expect(progress).toContain("Email delivery is off. SMTP_URL is not set, so the letter's emails wait in the outbox and the letter stays sending");
+  });
+});

@@ -80,7 +80,7 @@ describe(`notifications API (${onMariaDb() ? 'MariaDB' : 'SQLite'})`, () => {
       expect(numeric).toEqual([...numeric].sort((x, y) => y - x));
       const annOffer = items.find((n) => n.id === ids.annOffer)!;
       expect(annOffer).toEqual({
-        id: ids.annOffer, kind: 'low_balance_offer', accountId: a.id, to: ann, subject: `Alpha ${mark}: 1 point of support left`,
+        id: ids.annOffer, kind: 'low_balance_offer', accountId: a.id, letterId: null, to: ann, subject: `Alpha ${mark}: 1 point of support left`,
         status: 'sent', attempts: 1, lastError: null, nextAttemptAt: null, createdAt: expect.any(String), sentAt: expect.any(String),
       });
       for (const n of items) {

@@ -22,6 +22,7 @@ import { PointBankModule } from './point-bank/point-bank.module';
 import { PortalModule } from './portal/portal.module';
 import { PolicyModule } from './policy/policy.module';
 import { PurchasesModule } from './purchases/purchases.module';
+import { ReportsModule } from './reports/reports.module';
 import { SegmentsModule } from './segments/segments.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { UsersModule } from './users/users.module';
@@ -53,6 +54,7 @@ export class AppModule {
         SegmentsModule,
         GrantBatchesModule,
         LettersModule,
+        ReportsModule,
         HealthModule,
         ConsoleModule,
         PortalModule,

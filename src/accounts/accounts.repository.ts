@@ -4,7 +4,8 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { AccountSearchTermEntity } from './account-search-term.entity';
 import { AccountEntity, AccountStatus, PolicyStatus } from './account.entity';
 import { ContactEntity } from './contact.entity';
-import { select } from '../common/database/sql';
+import { dayOf, inPeriod, Period } from '../common/database/periods';
+import { dbTime, select } from '../common/database/sql';
 import { likePrefix } from './search-terms';
 
 export interface AccountSearch {
@@ -98,6 +99,37 @@ export class AccountsRepository {
   findContacts(accountIds: number[], em?: EntityManager): Promise<ContactEntity[]> {
     if (accountIds.length === 0) return Promise.resolve([]);
     return (em ?? this.contacts.manager).find(ContactEntity, { where: { accountId: In(accountIds) }, order: { id: 'ASC' } });
+  }
+
+  // Reports.
+
+  /** Accounts per status and policy status; `lowBalance` adds the count matching that condition among active ones. */
+  async counts(lowBalance: { sql: string; params: Record<string, unknown> }) {
+    const rows = await this.accounts.createQueryBuilder('a').select('a.status', 'status').addSelect('a.policy_status', 'policy')
+      .addSelect('COUNT(*)', 'n').groupBy('a.status').addGroupBy('a.policy_status').getRawMany<{ status: AccountStatus; policy: PolicyStatus; n: string | number }>();
+    const low = await this.accounts.createQueryBuilder('a').where('a.status = :active', { active: 'active' }).andWhere(lowBalance.sql, lowBalance.params).getCount();
+    return { rows: rows.map((r) => ({ status: r.status, policyStatus: r.policy, n: Number(r.n) })), lowBalance: low };
+  }
+
+  async closuresByDay(p: Period): Promise<{ day: string; n: number }[]> {
+    const em = this.accounts.manager;
+    const w = inPeriod(em, 'closed_at', p);
+    const rows = await select<{ day: string; n: string | number }>(em,
+      `SELECT ${dayOf('closed_at')} AS day, COUNT(*) AS n FROM accounts WHERE status = 'closed' AND closed_at IS NOT NULL${w.sql} GROUP BY 1`, w.params);
+    return rows.map((r) => ({ day: String(r.day), n: Number(r.n) }));
+  }
+
+  /** Closed accounts closed before `pivot`, and at or after it (all before when there is no pivot). */
+  async closedAround(pivot: Date | null): Promise<{ before: number; since: number }> {
+    const em = this.accounts.manager;
+    if (!pivot) {
+      const [row] = await select<{ n: string | number }>(em, "SELECT COUNT(*) AS n FROM accounts WHERE status = 'closed'", []);
+      return { before: Number(row.n), since: 0 };
+    }
+    const [row] = await select<{ since: string | number | null; total: string | number }>(em,
+      "SELECT SUM(CASE WHEN closed_at >= ? THEN 1 ELSE 0 END) AS since, COUNT(*) AS total FROM accounts WHERE status = 'closed'", [dbTime(em, pivot)]);
+    const since = Number(row.since ?? 0);
+    return { before: Number(row.total) - since, since };
   }
 
   /** Ids of the audience's accounts, in id order. */

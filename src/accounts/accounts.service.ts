@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Actor, canSeeAccount } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { TransactionService } from '../common/database/transaction.service';
+import { Period } from '../common/database/periods';
 import { PointBankService } from '../point-bank/point-bank.service';
 import { PolicyService } from '../policy/policy.service';
 import { AccountEntity, AccountStatus } from './account.entity';
@@ -176,6 +177,31 @@ export class AccountsService {
     return new Map(accounts.map((a) => [a.id, {
       name: a.name, status: a.status, contacts: contacts.filter((c) => c.accountId === a.id).map(contactView),
     }]));
+  }
+
+  /**
+   * How many accounts there are: active and closed, active ones per policy
+   * status (the migration funnel), and active ones with a low balance.
+   */
+  async counts(): Promise<{ active: number; closed: number; lowBalance: number; legacy: number; notified: number; enrolled: number }> {
+    const policy = await this.policy.get();
+    const { rows, lowBalance } = await this.repo.counts(this.bank.balanceCondition('a.id', policy.lowBalanceThreshold, true));
+    const out = { active: 0, closed: 0, lowBalance, legacy: 0, notified: 0, enrolled: 0 };
+    for (const r of rows) {
+      out[r.status] += r.n;
+      if (r.status === 'active') out[r.policyStatus] += r.n;
+    }
+    return out;
+  }
+
+  /** Accounts closed per UTC day of the period. */
+  closuresByDay(p: Period): Promise<{ day: string; n: number }[]> {
+    return this.repo.closuresByDay(p);
+  }
+
+  /** Closed accounts split at a moment (the first announcement letter): closed before it, and since. */
+  closedAround(pivot: Date | null): Promise<{ before: number; since: number }> {
+    return this.repo.closedAround(pivot);
   }
 
   /** Ids of the active accounts matching a segment's filter, in id order. */

@@ -4,6 +4,7 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Allow } from '../auth/roles.decorator';
 import { parseId } from '../common/database/ids';
 import { page, PageQueryDto } from '../common/http/page-query.dto';
+import { IsCalendarDate } from '../common/http/validation';
 import { AuditService } from './audit.service';
 import { AuditPage } from './dto/audit.view';
 
@@ -12,6 +13,8 @@ export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) entityId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) actorId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) action?: string;
+  @ApiPropertyOptional({ example: '2026-11-01', description: 'first day (UTC), inclusive' }) @IsOptional() @IsCalendarDate() from?: string;
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'last day (UTC), inclusive' }) @IsOptional() @IsCalendarDate() to?: string;
 }
 
 @ApiTags('audit')
@@ -26,6 +29,8 @@ export class AuditController {
     return this.audit.list({
       ...page(q), entityType: q.entityType, entityId: q.entityId, action: q.action,
       actorId: q.actorId ? parseId(q.actorId) ?? -1 : undefined,
+      from: q.from ? new Date(`${q.from}T00:00:00.000Z`) : undefined,
+      until: q.to ? new Date(Date.parse(`${q.to}T00:00:00.000Z`) + 86_400_000) : undefined,
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
+import { And, EntityManager, FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 import { execute, dbTime } from '../common/database/sql';
 import { AuditEntryEntity } from './audit-entry.entity';
 
@@ -9,6 +9,9 @@ export interface AuditFilter {
   entityId?: string;
   actorId?: number;
   action?: string;
+  /** Rows written at or after `from` and before `until`. */
+  from?: Date;
+  until?: Date;
   limit: number;
   offset: number;
 }
@@ -34,6 +37,9 @@ export class AuditRepository {
     if (f.entityId) where.entityId = f.entityId;
     if (f.actorId) where.actorId = f.actorId;
     if (f.action) where.action = f.action;
+    if (f.from && f.until) where.createdAt = And(MoreThanOrEqual(f.from), LessThan(f.until));
+    else if (f.from) where.createdAt = MoreThanOrEqual(f.from);
+    else if (f.until) where.createdAt = LessThan(f.until);
     return this.repo.findAndCount({ where, order: { id: 'DESC' }, take: f.limit, skip: f.offset });
   }
 }

@@ -28,6 +28,13 @@ export class LettersRepository {
     return this.letters.findAndCount({ order: { id: 'DESC' }, take: limit, skip: offset });
   }
 
+  /** When the first letter started going out, or null before any did. */
+  async firstSendStart(): Promise<Date | null> {
+    const row = await this.letters.createQueryBuilder('l').select('MIN(l.send_started_at)', 'first').getRawOne<{ first: Date | string | null }>();
+    if (!row?.first) return null;
+    return row.first instanceof Date ? row.first : new Date(`${String(row.first).replace(' ', 'T')}Z`);
+  }
+
   findByStatus(status: LetterStatus): Promise<LetterEntity[]> {
     return this.letters.find({ where: { status }, order: { id: 'ASC' } });
   }

@@ -102,6 +102,11 @@ export class LettersService {
     return this.get(id);
   }
 
+  /** When the first announcement letter started going out (null before any did): the reports' "before / since the letter". */
+  firstSendStart(): Promise<Date | null> {
+    return this.repo.firstSendStart();
+  }
+
   async list(limit: number, offset: number): Promise<{ items: LetterView[]; total: number }> {
     const [letters, total] = await this.repo.findPage(limit, offset);
     return { items: await Promise.all(letters.map((l) => this.view(l))), total };

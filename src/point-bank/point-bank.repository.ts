@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { dayOf, inPeriod, Period } from '../common/database/periods';
 import { EntityManager, In, Repository } from 'typeorm';
 import { dbTime, execute, select } from '../common/database/sql';
-import { LedgerEntryEntity } from './ledger-entry.entity';
+import { LedgerEntryEntity, LedgerKind } from './ledger-entry.entity';
 import { PointBalanceEntity } from './point-balance.entity';
 
 // Entries per INSERT in a bulk credit: well under SQLite's bound-parameter limit.
@@ -79,6 +80,34 @@ export class PointBankRepository {
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [e.accountId, e.delta, e.balanceAfter, e.kind, e.reason, e.ticketId, e.purchaseId, e.letterId, e.actorId, e.idempotencyKey, dbTime(em, e.createdAt)]);
     return { ...e, id: r.insertId };
+  }
+
+  // Reports: sums of entries in a period.
+
+  async sumsByDayAndKind(p: Period): Promise<{ day: string; kind: LedgerKind; points: number }[]> {
+    const em = this.entries.manager;
+    const w = inPeriod(em, 'created_at', p);
+    const rows = await select<{ day: string; kind: LedgerKind; s: string | number }>(em,
+      `SELECT ${dayOf('created_at')} AS day, kind, SUM(delta) AS s FROM ledger_entries WHERE 1 = 1${w.sql} GROUP BY 1, 2`, w.params);
+    return rows.map((r) => ({ day: String(r.day), kind: r.kind, points: Number(r.s) }));
+  }
+
+  async sumsByKind(p: Period): Promise<{ kind: LedgerKind; points: number }[]> {
+    const em = this.entries.manager;
+    const w = inPeriod(em, 'created_at', p);
+    const rows = await select<{ kind: LedgerKind; s: string | number }>(em,
+      `SELECT kind, SUM(delta) AS s FROM ledger_entries WHERE 1 = 1${w.sql} GROUP BY kind`, w.params);
+    return rows.map((r) => ({ kind: r.kind, points: Number(r.s) }));
+  }
+
+  async netDebitedByAccount(accountIds: number[], since: Date): Promise<Map<number, number>> {
+    if (accountIds.length === 0) return new Map();
+    const em = this.entries.manager;
+    const rows = await select<{ account_id: number; s: string | number }>(em,
+      `SELECT account_id, -SUM(delta) AS s FROM ledger_entries
+       WHERE account_id IN (${accountIds.map(() => '?').join(', ')}) AND kind IN ('incident', 'refund') AND created_at >= ? GROUP BY account_id`,
+      [...accountIds, dbTime(em, since)]);
+    return new Map(rows.map((r) => [Number(r.account_id), Number(r.s)]));
   }
 
   findBalance(accountId: number, em?: EntityManager): Promise<PointBalanceEntity | null> {

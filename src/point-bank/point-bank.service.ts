@@ -4,8 +4,9 @@ import { EntityManager } from 'typeorm';
 import { Actor, canSeeAccount } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { idString } from '../common/database/ids';
+import { Period } from '../common/database/periods';
 import { TransactionService } from '../common/database/transaction.service';
-import { LedgerEntryEntity, LedgerKind } from './ledger-entry.entity';
+import { LEDGER_KINDS, LedgerEntryEntity, LedgerKind } from './ledger-entry.entity';
 import { PointBankError } from './point-bank.errors';
 import { PointBankRepository } from './point-bank.repository';
 import { LedgerEntryView } from './dto/ledger-entry.view';
@@ -156,6 +157,23 @@ export class PointBankService {
     if (!row) throw new PointBankError('NOT_FOUND', `account ${accountId} not found`);
     const [entries, total] = await this.repo.findEntries(accountId, limit, offset);
     return { balance: row.balance, items: entries.map(PointBankService.view), total };
+  }
+
+  /** Points moved in the period per entry kind (signed sums: incident debits are negative). Kinds with no entry are 0. */
+  async sumsByKind(p: Period): Promise<Record<LedgerKind, number>> {
+    const out = Object.fromEntries(LEDGER_KINDS.map((k) => [k, 0])) as Record<LedgerKind, number>;
+    for (const r of await this.repo.sumsByKind(p)) out[r.kind] = r.points;
+    return out;
+  }
+
+  /** The same per UTC day of the period. */
+  sumsByDayAndKind(p: Period): Promise<{ day: string; kind: LedgerKind; points: number }[]> {
+    return this.repo.sumsByDayAndKind(p);
+  }
+
+  /** Points each account paid for incidents since `since`, net of refunds. */
+  netDebitedByAccount(accountIds: number[], since: Date): Promise<Map<number, number>> {
+    return this.repo.netDebitedByAccount(accountIds, since);
   }
 
   async entriesForTicket(ticketId: number): Promise<LedgerEntryView[]> {

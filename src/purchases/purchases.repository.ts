@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { dayOf, inPeriod, Period } from '../common/database/periods';
 import { execute, executeBuilt, select } from '../common/database/sql';
 import { CardCheckoutEntity, CardCheckoutStatus, PaymentEntity, PurchaseEntity, StripeEventEntity } from './purchase.entity';
 
@@ -88,6 +89,17 @@ export class PurchasesRepository {
       .where('id = :id AND status = :pending', { id, pending: 'pending' });
     if (onlyUnpaid) qb.andWhere('paid_cents = 0');
     return (await qb.execute()).affected === 1;
+  }
+
+  /** Money that arrived and was booked (applied payments), per UTC day and currency. */
+  async receivedByDay(p: Period): Promise<{ day: string; currency: string; cents: number }[]> {
+    const em = this.purchases.manager;
+    const w = inPeriod(em, 'pp.created_at', p);
+    const rows = await select<{ day: string; currency: string; s: string | number }>(em,
+      `SELECT ${dayOf('pp.created_at')} AS day, pu.currency AS currency, SUM(pp.amount_cents) AS s
+       FROM purchase_payments pp JOIN purchases pu ON pu.id = pp.purchase_id
+       WHERE pp.applied = 1${w.sql} GROUP BY 1, 2`, w.params);
+    return rows.map((r) => ({ day: String(r.day), currency: r.currency, cents: Number(r.s) }));
   }
 
   async insertCheckout(row: CardCheckoutEntity): Promise<void> {

@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { BundlesService } from '../bundles/bundles.service';
 import { idString, parseId } from '../common/database/ids';
 import { TransactionService } from '../common/database/transaction.service';
+import { Period } from '../common/database/periods';
 import { formatMoney } from '../common/money';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -85,6 +86,11 @@ export class PurchasesService {
   }
 
   /** A pending purchase of a bundle on sale, for an open account the actor may see; price and points are fixed now. */
+  /** Money received (payments booked to purchases) per UTC day and currency, for the reports. */
+  receivedByDay(p: Period): Promise<{ day: string; currency: string; cents: number }[]> {
+    return this.repo.receivedByDay(p);
+  }
+
   async create(actor: Actor, accountId: number, input: NewPurchase): Promise<PurchaseView> {
     const quantity = input.quantity ?? 1;
     const bundleId = parseId(input.bundleId);

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
-import { dbTime, execute } from '../common/database/sql';
-import { Fault, TicketEntity } from './ticket.entity';
+import { dayOf, inPeriod, Period } from '../common/database/periods';
+import { dbTime, execute, select } from '../common/database/sql';
+import { ChargeKind, Fault, TicketEntity } from './ticket.entity';
 
 export interface TicketFilter {
   accountId?: number;
@@ -56,6 +57,34 @@ export class TicketsRepository {
     if (f.status) where.status = f.status;
     if (f.fault) where.fault = f.fault;
     return this.repo.findAndCount({ where, order: { id: 'DESC' }, take: f.limit, skip: f.offset });
+  }
+
+  // Reports: aggregates over tickets created in a period.
+
+  async totals(p: Period): Promise<{ fault: Fault; chargeKind: ChargeKind; n: number; feeCents: number; chargePoints: number }[]> {
+    const em = this.repo.manager;
+    const w = inPeriod(em, 'created_at', p);
+    const rows = await select<{ fault: Fault; charge_kind: ChargeKind; n: string | number; fees: string | number; pts: string | number }>(em,
+      `SELECT fault, charge_kind, COUNT(*) AS n, COALESCE(SUM(charge_fee_cents), 0) AS fees, COALESCE(SUM(charge_points), 0) AS pts
+       FROM tickets WHERE 1 = 1${w.sql} GROUP BY fault, charge_kind`, w.params);
+    return rows.map((r) => ({ fault: r.fault, chargeKind: r.charge_kind, n: Number(r.n), feeCents: Number(r.fees), chargePoints: Number(r.pts) }));
+  }
+
+  async countsByDay(p: Period): Promise<{ day: string; fault: Fault; n: number }[]> {
+    const em = this.repo.manager;
+    const w = inPeriod(em, 'created_at', p);
+    const rows = await select<{ day: string; fault: Fault; n: string | number }>(em,
+      `SELECT ${dayOf('created_at')} AS day, fault, COUNT(*) AS n FROM tickets WHERE 1 = 1${w.sql} GROUP BY 1, 2`, w.params);
+    return rows.map((r) => ({ day: String(r.day), fault: r.fault, n: Number(r.n) }));
+  }
+
+  async topCallers(since: Date, limit: number): Promise<{ accountId: number; incidents: number; clientCaused: number }[]> {
+    const em = this.repo.manager;
+    const rows = await select<{ account_id: number; n: string | number; client: string | number }>(em,
+      `SELECT account_id, COUNT(*) AS n, SUM(CASE WHEN fault = 'client' THEN 1 ELSE 0 END) AS client
+       FROM tickets WHERE created_at >= ? GROUP BY account_id ORDER BY n DESC, client DESC, account_id ASC LIMIT ${Math.trunc(limit)}`,
+      [dbTime(em, since)]);
+    return rows.map((r) => ({ accountId: Number(r.account_id), incidents: Number(r.n), clientCaused: Number(r.client) }));
   }
 
   /** SQL condition on an account id column: accounts with at least `min` tickets created since `since`. */

@@ -4,6 +4,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import { Actor, canSeeAccount, hasStaffRole } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { idString } from '../common/database/ids';
+import { Period } from '../common/database/periods';
 import { TransactionService } from '../common/database/transaction.service';
 import { IncidentTypesService } from '../incident-types/incident-types.service';
 import { PointBankService } from '../point-bank/point-bank.service';
@@ -90,6 +91,32 @@ export class TicketsService {
    */
   callersCondition(column: string, minIncidents: number, days: number): { sql: string; params: Record<string, unknown> } {
     return this.repo.callersCondition(column, minIncidents, new Date(Date.now() - days * 86_400_000));
+  }
+
+  /**
+   * Tickets created in the period: how many by fault, the per-incident fees
+   * they were billed, and the points waived in shadow mode (what the free
+   * period cost).
+   */
+  async totals(p: Period): Promise<{ total: number; provider: number; client: number; undetermined: number; feeCents: number; waivedPoints: number }> {
+    const out = { total: 0, provider: 0, client: 0, undetermined: 0, feeCents: 0, waivedPoints: 0 };
+    for (const r of await this.repo.totals(p)) {
+      out.total += r.n;
+      out[r.fault] += r.n;
+      if (r.chargeKind === 'fee') out.feeCents += r.feeCents;
+      if (r.chargeKind === 'waived') out.waivedPoints += r.chargePoints;
+    }
+    return out;
+  }
+
+  /** Tickets created per UTC day of the period, by fault. */
+  countsByDay(p: Period): Promise<{ day: string; fault: Fault; n: number }[]> {
+    return this.repo.countsByDay(p);
+  }
+
+  /** The accounts with the most tickets since `since` (ties: more client-caused first). */
+  topCallers(since: Date, limit: number): Promise<{ accountId: number; incidents: number; clientCaused: number }[]> {
+    return this.repo.topCallers(since, limit);
   }
 
   async create(input: NewTicket, actor: Actor): Promise<TicketView> {

@@ -1,0 +1,3 @@
+import { DomainError } from '../common/errors/domain-error';
+
+export class ReportError extends DomainError<'INVALID'> {}

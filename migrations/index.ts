@@ -3,6 +3,7 @@ import { AddUserSessionRevocation1763900000000 } from './1763900000000-add-user-
 import { CreateBundlesAndNotifications1764000000000 } from './1764000000000-create-bundles-and-notifications';
 import { CreatePurchasesAndInvitations1764100000000 } from './1764100000000-create-purchases-and-invitations';
 import { CreateLettersAndGrantBatches1764200000000 } from './1764200000000-create-letters-and-grant-batches';
+import { AddReportIndexes1764300000000 } from './1764300000000-add-report-indexes';
 
 /** Every migration, oldest first. Add new ones at the end; never edit a merged one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateBundlesAndNotifications1764000000000,
   CreatePurchasesAndInvitations1764100000000,
   CreateLettersAndGrantBatches1764200000000,
+  AddReportIndexes1764300000000,
 ];

@@ -10,7 +10,7 @@ import { startTestApp, TestApp, TestUser } from '../helpers/test-app';
  * Who may call what: every endpoint of API.md's Auth and users, Accounts,
  * Point bank, Policy, Incident types, Tickets, Bundles and purchases, and
  * Notifications sections, the announcement letters with their segments
- * and bulk grants (plus the audit log and the ticket extras) for each role. `client` is a contact of the
+ * and bulk grants, the reports and dashboard (JSON and CSV) (plus the audit log and the ticket extras) for each role. `client` is a contact of the
  * account the request is about; `otherClient` a contact of another account.
  */
 type Who = 'admin' | 'manager' | 'agent' | 'client' | 'otherClient' | 'anonymous';
@@ -155,6 +155,15 @@ describe('role matrix', () => {
     { method: 'post', path: '/api/notifications/:id/retry', url: async () => `/api/notifications/${await freshFailedEmail()}/retry`, expect: e(200, 200, 403, 403, 403) },
     // Audit
     { method: 'get', path: '/api/audit', url: () => '/api/audit', expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/audit?from=&to=', url: () => '/api/audit?from=2026-01-01&to=2026-12-31', expect: e(200, 200, 403, 403, 403) },
+    // Reports (manager)
+    { method: 'get', path: '/api/reports/summary', url: () => '/api/reports/summary?from=2026-01-01&to=2026-12-31', expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/reports/summary?format=csv', url: () => '/api/reports/summary?format=csv', expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/reports/top-accounts', url: () => '/api/reports/top-accounts?days=90&limit=10', expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/reports/top-accounts?format=csv', url: () => '/api/reports/top-accounts?format=csv', expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/reports/migration', url: () => '/api/reports/migration', expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/reports/migration?format=csv', url: () => '/api/reports/migration?format=csv', expect: e(200, 200, 403, 403, 403) },
+    { method: 'get', path: '/api/reports/dashboard', url: () => '/api/reports/dashboard', expect: e(200, 200, 403, 403, 403) },
     // Segments and bulk grants (manager)
     { method: 'get', path: '/api/segments/preview', url: () => '/api/segments/preview?favoured=true&points=5', expect: e(200, 200, 403, 403, 403) },
     { method: 'post', path: '/api/grant-batches', url: () => '/api/grant-batches', body: () => ({ audience: {}, points: 1, reason: `Matrix bulk grant ${++seq}` }), expect: e(202, 202, 403, 403, 403) },
@@ -197,6 +206,11 @@ describe('role matrix', () => {
     await request(t.http).post('/api/letters/999999/send').expect(401);
     await request(t.http).post('/api/grant-batches').send({}).expect(401);
     await request(t.http).get('/api/segments/preview?favoured=maybe').expect(401);
+    await request(t.http).get('/api/reports/summary?from=2026-02-30&format=xml').expect(401);
+    await request(t.http).get('/api/reports/top-accounts?days=0').expect(401);
+    await request(t.http).get('/api/reports/migration?format=csv').expect(401);
+    await request(t.http).get('/api/reports/dashboard').expect(401);
+    await request(t.http).get('/api/audit?from=yesterday').expect(401);
   });
 
   it('checks the role before the id or the body: a wrong role gets 403 whatever it sends', async () => {
@@ -213,6 +227,10 @@ describe('role matrix', () => {
     await request(t.http).post('/api/letters/999999/send').set(agent.auth).expect(403);
     await request(t.http).post('/api/grant-batches').set(agent.auth).send({ points: 0 }).expect(403);
     await request(t.http).get('/api/segments/preview?favoured=maybe').set(agent.auth).expect(403);
+    await request(t.http).get('/api/reports/summary?from=2026-02-30&to=2026-01-01').set(agent.auth).expect(403);
+    await request(t.http).get('/api/reports/top-accounts?days=0&limit=201').set(clientA.auth).expect(403);
+    await request(t.http).get('/api/reports/migration?format=xml').set(agent.auth).expect(403);
+    await request(t.http).get('/api/audit?to=tomorrow').set(clientA.auth).expect(403);
   });
 
   describe('an agent cannot grant points', () => {

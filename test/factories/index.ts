@@ -50,3 +50,4 @@ export async function balanceOf(t: TestApp, accountId: string): Promise<number> 
 }
 
 export * from './letters';
+export * from './reports';

@@ -194,6 +194,16 @@ export class AccountsService {
     return out;
   }
 
+  /** Active accounts at or below the low-balance threshold with the lowest balances first: clients to call with an offer. */
+  async lowestBalances(limit: number): Promise<AccountView[]> {
+    const policy = await this.policy.get();
+    const ids = await this.repo.audienceIds({ idCondition: this.bank.balanceCondition('a.id', policy.lowBalanceThreshold, true) });
+    const balances = await this.bank.balancesOf(ids);
+    const lowest = ids.sort((a, b) => (balances.get(a) ?? 0) - (balances.get(b) ?? 0) || a - b).slice(0, limit);
+    const views = await this.views(await this.repo.findByIds(lowest));
+    return views.sort((a, b) => a.balance - b.balance || a.name.localeCompare(b.name));
+  }
+
   /** Accounts closed per UTC day of the period. */
   closuresByDay(p: Period): Promise<{ day: string; n: number }[]> {
     return this.repo.closuresByDay(p);

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Allow } from '../auth/roles.decorator';
 import { parseId } from '../common/database/ids';
+import { periodOfDays } from '../common/database/periods';
 import { page, PageQueryDto } from '../common/http/page-query.dto';
 import { IsCalendarDate } from '../common/http/validation';
 import { AuditService } from './audit.service';
@@ -29,8 +30,7 @@ export class AuditController {
     return this.audit.list({
       ...page(q), entityType: q.entityType, entityId: q.entityId, action: q.action,
       actorId: q.actorId ? parseId(q.actorId) ?? -1 : undefined,
-      from: q.from ? new Date(`${q.from}T00:00:00.000Z`) : undefined,
-      until: q.to ? new Date(Date.parse(`${q.to}T00:00:00.000Z`) + 86_400_000) : undefined,
+      ...periodOfDays(q.from, q.to),
     });
   }
 }

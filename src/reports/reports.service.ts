@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AccountsService, AccountView } from '../accounts/accounts.service';
-import { Period } from '../common/database/periods';
+import { Period, periodOfDays } from '../common/database/periods';
 import { LettersService } from '../letters/letters.service';
 import { PointBankService } from '../point-bank/point-bank.service';
 import { PolicyService } from '../policy/policy.service';
 import { PurchasesService } from '../purchases/purchases.service';
 import { TicketsService } from '../tickets/tickets.service';
 import { MigrationReport, SummaryReport, TopAccountRow } from './dto/report.view';
-import { ReportError } from './reports.errors';
 
 const DAY_MS = 86_400_000;
 
@@ -105,7 +104,7 @@ export class ReportsService {
     const [incidents, points, received, closures, migration, top, policy, low] = await Promise.all([
       this.tickets.countsByDay(weekly), this.bank.sumsByDayAndKind(weekly), this.purchases.receivedByDay(monthly),
       this.accounts.closuresByDay(monthly), this.migration(), this.topAccounts(90, 10, now), this.policy.get(),
-      this.accounts.search({ status: 'active', lowBalance: true, limit: 10, offset: 0 }),
+      this.accounts.lowestBalances(10),
     ]);
 
     const incidentsByWeek = new Map(weeks.map((week) => [week, { week, provider: 0, client: 0, undetermined: 0 }]));
@@ -136,18 +135,13 @@ export class ReportsService {
       currency: policy.currency,
       incidentsByWeek: [...incidentsByWeek.values()], pointsByWeek: [...pointsByWeek.values()],
       revenueByMonth: [...revenueByMonth.values()], closuresByMonth: [...closuresByMonth.values()],
-      migration, topAccounts: top, lowBalanceAccounts: low.items.sort((a, b) => a.balance - b.balance),
+      migration, topAccounts: top, lowBalanceAccounts: low,
     };
   }
 }
 
-/** Calendar days (inclusive) to a half-open period; `to` before `from` is a mistake worth a 400. */
 function toPeriod(range: DayRange): Period {
-  if (range.from && range.to && range.to < range.from) throw new ReportError('INVALID', 'to must not be before from');
-  return {
-    from: range.from ? new Date(`${range.from}T00:00:00.000Z`) : undefined,
-    until: range.to ? new Date(new Date(`${range.to}T00:00:00.000Z`).getTime() + DAY_MS) : undefined,
-  };
+  return periodOfDays(range.from, range.to);
 }
 
 /** The Monday (UTC) of a day's week, as YYYY-MM-DD. */

@@ -1,5 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { BundlesModule } from '../bundles/bundles.module';
 import { GrantBatchesModule } from '../grant-batches/grant-batches.module';
@@ -9,14 +10,18 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { PointBankModule } from '../point-bank/point-bank.module';
 import { PolicyModule } from '../policy/policy.module';
 import { PurchasesModule } from '../purchases/purchases.module';
+import { ReportsModule } from '../reports/reports.module';
 import { SegmentsModule } from '../segments/segments.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { UsersModule } from '../users/users.module';
 import { AccountPages } from './account-pages';
+import { AuditPages } from './audit-pages';
 import { ConsoleAccountsController } from './controllers/accounts.controller';
+import { ConsoleAuditController } from './controllers/audit.controller';
 import { ConsoleBundlesController } from './controllers/bundles.controller';
 import { ConsoleCallsController } from './controllers/calls.controller';
 import { ConsoleClientUsersController } from './controllers/client-users.controller';
+import { ConsoleDashboardController } from './controllers/dashboard.controller';
 import { ConsoleGrantsController } from './controllers/grants.controller';
 import { ConsoleIncidentTypesController } from './controllers/incident-types.controller';
 import { ConsoleLettersController } from './controllers/letters.controller';
@@ -30,6 +35,7 @@ import { ConsoleUsersController } from './controllers/users.controller';
 import { ConsoleCookies } from './session/console-cookies';
 import { ConsoleCsrf } from './session/console-csrf';
 import { ConsoleSessionMiddleware } from './session/console-session.middleware';
+import { DashboardPages } from './dashboard-pages';
 import { GrantPages } from './grant-pages';
 import { LetterPages } from './letter-pages';
 import { PurchasePages } from './purchase-pages';
@@ -50,6 +56,8 @@ const CONTROLLERS = [
   ConsolePurchasesController,
   ConsoleLettersController,
   ConsoleGrantsController,
+  ConsoleDashboardController,
+  ConsoleAuditController,
 ];
 
 /**
@@ -61,10 +69,10 @@ const CONTROLLERS = [
 @Module({
   imports: [
     AuthModule, AccountsModule, PointBankModule, PolicyModule, IncidentTypesModule, TicketsModule, UsersModule, BundlesModule, NotificationsModule,
-    PurchasesModule, LettersModule, GrantBatchesModule, SegmentsModule,
+    PurchasesModule, LettersModule, GrantBatchesModule, SegmentsModule, ReportsModule, AuditModule,
   ],
   controllers: CONTROLLERS,
-  providers: [ConsoleCookies, ConsoleCsrf, AccountPages, TicketPages, PurchasePages, LetterPages, GrantPages],
+  providers: [ConsoleCookies, ConsoleCsrf, AccountPages, TicketPages, PurchasePages, LetterPages, GrantPages, DashboardPages, AuditPages],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -50,13 +50,13 @@ export async function makeUser(t: TestApp, role: Role, name?: string, accountId?
   return user;
 }
 
-/** Logs in through the login page, as a person would, and waits for the start page. */
+/** Logs in through the login page, as a person would, and waits for the start page (the dashboard for managers and admins). */
 export async function logIn(page: Page, baseUrl: string, user: { email: string; password: string }): Promise<void> {
   await page.goto(`${baseUrl}/console/login`);
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: 'Find an account' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: /^(Find an account|Dashboard)$/ }).waitFor();
 }
 
 /** Waits until the locator's text contains `text` (Playwright-core has no auto-retrying expect). */

@@ -1,5 +1,6 @@
 import { Body, Get, Ip, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { Response } from 'express';
+import { hasStaffRole, Role } from '../../auth/actor';
 import { AuthError } from '../../auth/auth.errors';
 import { AuthService } from '../../auth/auth.service';
 import { FORM_REJECTED, FormBody, sendView, text } from '../forms';
@@ -11,6 +12,8 @@ import { ConsoleRequest } from '../session/console-user';
 import { LoginRequiredFilter, safeReturnPath } from '../session/login-required.filter';
 
 const HOME = '/console';
+/** Managers (and admins) start on the dashboard; agents on "Find an account". */
+const startPage = (role: Role): string => (hasStaffRole({ role }, 'manager') ? '/console/dashboard' : HOME);
 
 /** Log in and out of the console. The session is an httpOnly cookie holding a signed access token. */
 @ConsolePublicController()
@@ -22,7 +25,7 @@ export class ConsoleLoginController {
 
   @Get('login')
   async loginPage(@Query('next') next: unknown, @Req() req: ConsoleRequest, @Res() res: Response): Promise<void> {
-    if (req.consoleUser) return res.redirect(303, safeReturnPath(next) ?? HOME);
+    if (req.consoleUser) return res.redirect(303, safeReturnPath(next) ?? startPage(req.consoleUser.role));
     await sendView(res, 'console/login', { title: 'Log in', next: safeReturnPath(next), email: '' });
   }
 
@@ -46,7 +49,7 @@ export class ConsoleLoginController {
       }
       this.cookies.startSession(res, accessToken);
       this.cookies.setFlash(res, { kind: 'success', text: `Signed in as ${user.name}.` });
-      res.redirect(303, next ?? HOME);
+      res.redirect(303, next ?? startPage(user.role));
     } catch (err) {
       if (err instanceof AuthError && err.code === 'UNAUTHORIZED') return refuse('Wrong email or password.', 401);
       if (err instanceof AuthError && err.code === 'TOO_MANY_REQUESTS') {

@@ -74,6 +74,11 @@ describe('layoutBars', () => {
     }
   });
 
+  it('reaches at least minTop, for an empty or nearly empty chart', () => {
+    expect(layoutBars({ ...base, mode: 'stacked', values: [[0, 0]], minTop: 10000 }).scale).toEqual({ max: 10000, step: 2000, ticks: [0, 2000, 4000, 6000, 8000, 10000] });
+    expect(layoutBars({ ...base, mode: 'stacked', values: [[30000, 0]], minTop: 10000 }).scale.max).toBe(30000);
+  });
+
   it('widens the left margin for long tick labels', () => {
     const short = layoutBars({ ...base, mode: 'stacked', values: [[1, 1]] });
     const long = layoutBars({ ...base, mode: 'stacked', values: [[1, 1]], tickFormat: (n) => `$${n},000.00` });
@@ -110,8 +115,9 @@ describe('barChart', () => {
     const svg = barChart({ ...input, format: (n) => `${n} calls`, tickFormat: (n) => `${n}c` });
     const ticks = [...svg.matchAll(/<text class="chart-tick"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(ticks).toEqual(['0c', '2c', '4c', '6c', '8c', '10c']);
-    const categories = [...svg.matchAll(/<text class="chart-category"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
-    expect(categories).toEqual(['4 May', '11 May', '18 May']);
+    const categories = [...svg.matchAll(/<text class="(chart-category[^"]*)"[^>]*>([^<]*)<\/text>/g)].map((m) => [m[2], m[1]]);
+    // every other label from the last is minor (hidden on phones)
+    expect(categories).toEqual([['4 May', 'chart-category'], ['11 May', 'chart-category chart-minor'], ['18 May', 'chart-category']]);
     const values = [...svg.matchAll(/<text class="chart-value"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(values).toEqual(['5 calls', '10 calls']);
   });

@@ -81,6 +81,8 @@ export interface BarChartInput {
   format?: (n: number) => string;
   /** Axis tick labels (default: `format`). */
   tickFormat?: (n: number) => string;
+  /** The axis reaches at least this value, so a chart with no or tiny values still has sensible ticks (e.g. $0–$100). */
+  minTop?: number;
   /** A dashed vertical line before this category, with a label (e.g. the first letter). */
   marker?: { beforeIndex: number; label: string } | null;
   width?: number;
@@ -108,7 +110,9 @@ export interface BarLayout {
   labels: { x: number; y: number; text: string }[];
 }
 
-const FONT_CHAR_WIDTH = 6.6; // about 11px system-ui per character, for sizing the tick-label margin
+// Text is 11px in the stylesheet, and 20px on phones, where the chart is drawn at about half size: the
+// margins for tick labels and the label column of horizontal bars leave room for the larger size.
+const WIDE_CHAR = 11.5;
 
 /** The geometry of a bar chart, without markup. */
 export function layoutBars(input: BarChartInput): BarLayout {
@@ -122,9 +126,9 @@ export function layoutBars(input: BarChartInput): BarLayout {
   const largest = input.mode === 'stacked'
     ? Math.max(0, ...positive.map((row) => row.reduce((a, b) => a + b, 0)))
     : Math.max(0, ...positive.flat());
-  const scale = niceScale(largest);
+  const scale = niceScale(Math.max(largest, input.minTop ?? 0));
   const longestTick = Math.max(...scale.ticks.map((t) => tickFormat(t).length));
-  const left = Math.ceil(longestTick * FONT_CHAR_WIDTH) + 12;
+  const left = Math.ceil(longestTick * WIDE_CHAR) + 10;
   const plot = { left, top: 22, width: width - left - 8, height: height - 22 - 34 };
   const band = n > 0 ? plot.width / n : plot.width;
   const groupWidth = band * 0.72;
@@ -198,7 +202,9 @@ export function barChart(input: BarChartInput): string {
 
   out.push(`<g class="chart-axis"><line x1="${num(plot.left)}" x2="${num(plot.left + plot.width)}" y1="${num(bottom)}" y2="${num(bottom)}"/>`);
   input.categories.forEach((label, c) => {
-    out.push(`<text class="chart-category" x="${num(plot.left + c * band + band / 2)}" y="${num(bottom + 18)}" text-anchor="middle">${escapeXml(label)}</text>`);
+    // Every other label, counting back from the last (the current week or month), is minor: phones hide those so the rest stay readable.
+    const minor = (input.categories.length - 1 - c) % 2 === 1 ? ' chart-minor' : '';
+    out.push(`<text class="chart-category${minor}" x="${num(plot.left + c * band + band / 2)}" y="${num(bottom + 18)}" text-anchor="middle">${escapeXml(label)}</text>`);
   });
   out.push('</g></svg>');
   return out.join('');
@@ -233,8 +239,8 @@ export function horizontalBarChart(input: HorizontalBarChartInput): string {
   const barHeight = 24;
   const format = input.format ?? String;
   const texts = input.rows.map((r) => r.text ?? format(r.value));
-  const labelWidth = Math.ceil(Math.max(0, ...input.rows.map((r) => r.label.length)) * FONT_CHAR_WIDTH * 1.1) + 12;
-  const valueWidth = Math.ceil(Math.max(0, ...texts.map((t) => t.length)) * FONT_CHAR_WIDTH * 1.1) + 12;
+  const labelWidth = Math.ceil(Math.max(0, ...input.rows.map((r) => r.label.length)) * WIDE_CHAR) + 12;
+  const valueWidth = Math.ceil(Math.max(0, ...texts.map((t) => t.length)) * WIDE_CHAR) + 12;
   const plotWidth = Math.max(40, width - labelWidth - valueWidth);
   const max = Math.max(0, ...input.rows.map((r) => r.value));
   const height = Math.max(rowHeight, input.rows.length * rowHeight) + 8;

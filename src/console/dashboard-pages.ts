@@ -409,7 +409,7 @@ function revenueChart(d: Dashboard): ChartPanel {
         + `${money(total)} in total.` + (total > 0 ? ` Highest: ${monthName(best.month)} with ${money(best.revenueCents)}.` : ''),
       categories: months.map((m, i) => monthLabel(m.month, i === 0)), categoryNames: months.map((m) => monthName(m.month)),
       series: [{ name: 'Revenue', className: C.green }], values: months.map((m) => [m.revenueCents]),
-      format: money, tickFormat: (cents) => moneyTick(cents, d.currency),
+      format: money, tickFormat: (cents) => moneyTick(cents, d.currency), minTop: 100 * 10 ** currencyDigits(d.currency),
     }),
     legend: [],
     notes: [],

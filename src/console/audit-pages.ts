@@ -4,6 +4,7 @@ import { AuditQueryDto } from '../audit/audit.controller';
 import { AuditService } from '../audit/audit.service';
 import { AuditView } from '../audit/dto/audit.view';
 import { parseId } from '../common/database/ids';
+import { periodOfDays } from '../common/database/periods';
 import { DomainError } from '../common/errors/domain-error';
 import { UsersService, UserView } from '../users/users.service';
 import { formatDateTime } from './format';
@@ -198,8 +199,8 @@ export class AuditPages {
         ? this.audit.list({
           actorId: values.actorId ? parseId(values.actorId)! : undefined,
           entityType: values.entityType || undefined, entityId: values.entityId || undefined, action: values.action || undefined,
-          from: values.from ? new Date(`${values.from}T00:00:00.000Z`) : undefined,
-          until: values.to ? new Date(Date.parse(`${values.to}T00:00:00.000Z`) + 86_400_000) : undefined,
+          // The API's reading of from/to days (to inclusive; 9999-12-31 means no end). Dates are checked above.
+          ...periodOfDays(values.from || undefined, values.to || undefined),
           limit: PAGE_SIZE, offset,
         })
         : Promise.resolve({ items: [] as AuditView[], total: 0 }),

@@ -542,6 +542,8 @@ describe(`console: dashboard and audit log (${DB})`, () => {
       const tomorrow = utcDay(new Date(now.getTime() + DAY_MS));
       expect(visible(await page(`?from=${tomorrow}`))).toContain('No change matches this filter.');
       expect(visible(await page('?to=2000-01-01'))).toContain('No change matches this filter.');
+      // The last day there is means no end, as in the API.
+      expect(visible(await page(`?from=${today}&to=9999-12-31`))).toContain(`of ${await apiTotal({ from: today })}, newest first`);
     });
 
     it('refuses filter values it cannot use next to their field, with 422', async () => {

@@ -8,6 +8,9 @@
  *
  * Flow: scratch database → Pointdesk child → seed through the API → each
  * scenario (warm-up + measured autocannon run) on its server → summary.
+ * The `reports` scenario runs on the large dataset of `npm run bench:data`
+ * instead (skipped when it was not generated); when only such scenarios are
+ * selected, no scratch database is created.
  * Children are stopped and the database dropped on success, error and Ctrl-C.
  * Exit code: 0 whenever the measurement completed (targets missed or not),
  * 1 on errors, 130 when interrupted.
@@ -56,6 +59,11 @@ function selectedScenarios() {
 }
 
 async function runScenario(s) {
+  const why = s.skip ? await s.skip(ctx) : null;
+  if (why) {
+    log(`Scenario ${s.id}: ${s.label} — skipped: ${why}`);
+    return undefined;
+  }
   const server = await useServer(s.server);
   if (server.proc.exitInfo) throw new Error(`${SERVERS[s.server].name} is not running:\n${server.proc.output()}`);
   log(`Scenario ${s.id}: ${s.label} — ` +
@@ -82,16 +90,33 @@ async function runScenario(s) {
 
 async function main() {
   const scenarios = selectedScenarios();
-  await ctx.db.create();
+  // Scenarios with a database of their own (`reports`) need no scratch database nor seeding.
+  const scratch = scenarios.some((s) => !s.ownDatabase);
+  if (scratch) await ctx.db.create();
   log('Pointdesk bench');
-  log(`  node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, MariaDB ${ctx.db.version}`);
+  log(`  node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}` + (scratch ? `, MariaDB ${ctx.db.version}` : ''));
   const accessLog = ['info', 'debug', 'trace'].includes(cfg.logLevel) ? 'per-request access log on' : 'no per-request access log';
-  log(`  scratch database ${ctx.db.name}; Pointdesk LOG_LEVEL=${cfg.logLevel} (${accessLog}), pool ${cfg.poolSize}, ` +
-    'scheduler off (on, with an SMTP sink, for the mail and letter scenarios)');
+  if (scratch) {
+    log(`  scratch database ${ctx.db.name}; Pointdesk LOG_LEVEL=${cfg.logLevel} (${accessLog}), pool ${cfg.poolSize}, ` +
+      'scheduler off (on, with an SMTP sink, for the mail and letter scenarios)');
+  }
   log(`  load: autocannon, ${cfg.connections} connections, ${cfg.warmup} s warm-up + ${cfg.duration} s measured per scenario`);
   log();
 
-  // Every scenario (even the bare server's) needs the data Pointdesk seeds.
+  if (scratch) await seedScratch();
+
+  for (const scenario of scenarios) {
+    await runScenario(scenario);
+    log();
+  }
+  await stopServer();
+
+  const { text } = summary(scenarios, ctx.results, ctx);
+  log(text);
+}
+
+/** Every scenario on the scratch database (even the bare server's) needs the data Pointdesk seeds. */
+async function seedScratch() {
   const pd = await useServer('pointdesk');
   log(`Seeding ${int(cfg.accounts)} accounts (${cfg.seedConcurrency} parallel requests) …`);
   ctx.seed = await seed(new ApiClient(pd.url), ADMIN, cfg, log);
@@ -103,15 +128,6 @@ async function main() {
     log(`  note: ${int(n)} × ${kind} answered 500 (e.g. a deadlock in Pointdesk, rolled back) and was retried`);
   }
   log();
-
-  for (const scenario of scenarios) {
-    await runScenario(scenario);
-    log();
-  }
-  await stopServer();
-
-  const { text } = summary(scenarios, ctx.results, ctx);
-  log(text);
 }
 
 // ---- cleanup: always stop the children and drop the scratch database ----

@@ -4,7 +4,7 @@
  * The load scenarios, run in this order. To add one, append an object:
  *
  *   id        unique key (BENCH_SCENARIOS=id1,id2 runs a subset)
- *   server    'pointdesk' | 'pointdesk-mail' | 'pointdesk-campaign' | 'bare' (see lib/servers.js)
+ *   server    'pointdesk' | 'pointdesk-mail' | 'pointdesk-campaign' | 'pointdesk-scale' | 'bare' (see lib/servers.js)
  *   label     how the summary names it
  *   requests(ctx)      → autocannon `requests` array (called per run; use
  *                        setupRequest to vary each request)
@@ -17,6 +17,8 @@
  *   measure(ctx, server)  instead of `requests`: a measurement of its own that
  *                        returns a result object (`rps` and whatever `describe` prints)
  *   describe(result)   optional; the result line after the label (default: req/s, p50, p99)
+ *   skip(ctx)          optional; a reason not to run (the scenario is then left out), or null
+ *   ownDatabase        true: needs neither the scratch database nor its seed
  *
  * ctx holds cfg, db (ScratchDatabase), seed (ids, tokens, fragments; see
  * lib/seed.js) and, once a mail scenario started it, sink (the SMTP sink).
@@ -24,6 +26,7 @@
 
 const { queueEmails, statusCounts, sinkStats } = require('./lib/outbox');
 const { measureLetter } = require('./lib/letter');
+const { reportRequests, skipReason, measureReports, reportP99, describeReports } = require('./lib/reports');
 
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 
@@ -197,6 +200,21 @@ module.exports = [
     },
     targets: [
       { what: 'slowdown vs tickets', unit: '%', value: (r, all) => (all.tickets ? 100 * (1 - r.rps / all.tickets.rps) : undefined), max: 10 },
+    ],
+  },
+  // Issue 6: at 1,000,000 tickets and 5,000,000 ledger entries every report and the dashboard answer in < 1 s, search in < 20 ms p99.
+  {
+    id: 'reports',
+    server: 'pointdesk-scale',
+    label: 'reports (large data)',
+    ownDatabase: true,
+    skip: skipReason,
+    measure: measureReports,
+    describe: describeReports,
+    note: (r) => `${f(r.marker.tickets)} tickets, ${f(r.marker.entries)} ledger entries, ${f(r.marker.accounts)} accounts`,
+    targets: [
+      ...reportRequests().map((q) => ({ what: `${q.label} p99`, unit: 'ms', value: (r) => reportP99(r, q.id), max: 1000 })),
+      { what: 'search p99', unit: 'ms', value: (r) => r.search.p99, max: 20 },
     ],
   },
 ];

@@ -68,6 +68,11 @@ module.exports = Object.freeze({
   campaignIntervalMs: int('BENCH_CAMPAIGN_INTERVAL_MS', 20),
   /** Points the `letter` scenario's letter grants to each account. */
   letterGrantPoints: 2,
+  /**
+   * Sequential requests per report in the `reports` scenario (on the dataset of
+   * `npm run bench:data`, BENCH_SCALE_DATABASE_URL; see lib/scale-data.js).
+   */
+  reportRequests: Math.max(1, int('BENCH_REPORT_REQUESTS', 10)),
   /** Seed for the fake data generator: every run bench the same data. */
   seed: int('BENCH_SEED', 20251122),
 });

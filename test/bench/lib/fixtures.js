@@ -123,4 +123,4 @@ class Faker {
   }
 }
 
-module.exports = { Faker };
+module.exports = { Faker, prng };

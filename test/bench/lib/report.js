@@ -7,6 +7,7 @@ const ms = (n) => (n < 10 ? n.toFixed(1) : int(n));
 
 function fmtValue(v, unit) {
   if (v === undefined || v === null || Number.isNaN(v)) return 'n/a';
+  if (v === Infinity) return 'failed';
   if (unit === 'ms') return `${ms(v)} ms`;
   if (unit === 's') return `${v.toFixed(1)} s`;
   if (unit === 'req/s') return `${int(v)} req/s`;
@@ -35,7 +36,7 @@ function evaluate(scenarios, results) {
       const goal = t.min !== undefined ? `≥ ${fmtValue(t.min, t.unit)}` : `< ${fmtValue(t.max, t.unit)}`;
       let mark = 'n/a ';
       if (v !== undefined && !Number.isNaN(v)) mark = (t.min !== undefined ? v >= t.min : v < t.max) ? 'PASS' : 'MISS';
-      rows.push({ mark, text: `${s.label.padEnd(22)} ${`${t.what} ${goal}`.padEnd(24)} got ${fmtValue(v, t.unit)}` });
+      rows.push({ mark, text: `${s.label.padEnd(22)} ${`${t.what} ${goal}`.padEnd(38)} got ${fmtValue(v, t.unit)}` });
     }
   }
   return rows;
@@ -53,7 +54,8 @@ function summary(scenarios, results, ctx) {
     for (const row of rows) lines.push(`  ${row.mark}  ${row.text}`);
   }
   const misses = rows.filter((r) => r.mark === 'MISS').length;
-  lines.push('', misses ? `${misses} target(s) missed (a measurement, not a failure: exit code 0).` : 'All targets met.');
+  if (!scenarios.some((s) => results[s.id])) lines.push('', 'No scenario ran (see the skipped ones above).');
+  else lines.push('', misses ? `${misses} target(s) missed (a measurement, not a failure: exit code 0).` : 'All targets met.');
   return { text: lines.join('\n'), misses };
 }
 

@@ -4,6 +4,7 @@ import { CreateBundlesAndNotifications1764000000000 } from './1764000000000-crea
 import { CreatePurchasesAndInvitations1764100000000 } from './1764100000000-create-purchases-and-invitations';
 import { CreateLettersAndGrantBatches1764200000000 } from './1764200000000-create-letters-and-grant-batches';
 import { AddReportIndexes1764300000000 } from './1764300000000-add-report-indexes';
+import { CreateReportRollups1764400000000 } from './1764400000000-create-report-rollups';
 
 /** Every migration, oldest first. Add new ones at the end; never edit a merged one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreatePurchasesAndInvitations1764100000000,
   CreateLettersAndGrantBatches1764200000000,
   AddReportIndexes1764300000000,
+  CreateReportRollups1764400000000,
 ];

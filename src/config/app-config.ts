@@ -21,6 +21,8 @@ export interface AppConfig {
   readonly invitationTtlHours: number;
   /** Announcement letters and bulk grants run in the background, batchSize accounts every intervalMs. */
   readonly campaigns: { readonly batchSize: number; readonly intervalMs: number };
+  /** The reports' daily totals catch up every rollupIntervalMs (on instances with the scheduler on). */
+  readonly reports: { readonly rollupIntervalMs: number };
   readonly schedulerEnabled: boolean;
   readonly logLevel: string;
   readonly cookieSecure: boolean;
@@ -89,6 +91,7 @@ export function buildConfig(raw: Record<string, string | undefined> = process.en
       ? Object.freeze({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, apiUrl: env.STRIPE_API_URL })
       : undefined,
     invitationTtlHours: env.INVITATION_TTL_HOURS ?? 72,
+    reports: Object.freeze({ rollupIntervalMs: env.REPORT_ROLLUP_INTERVAL_MS ?? 60_000 }),
     campaigns: Object.freeze({ batchSize: env.CAMPAIGN_BATCH_SIZE ?? 100, intervalMs: env.CAMPAIGN_BATCH_INTERVAL_MS ?? 1000 }),
     schedulerEnabled: env.SCHEDULER_ENABLED !== 'false',
     logLevel: env.LOG_LEVEL ?? 'info',

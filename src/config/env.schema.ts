@@ -115,6 +115,10 @@ export class EnvSchema {
   @IsOptional() @IsInt() @Min(10) @Max(3_600_000)
   CAMPAIGN_BATCH_INTERVAL_MS?: number;
 
+  /** How often the report totals (daily ledger and ticket totals) catch up; also the ledger rollup's safety lag. */
+  @IsOptional() @IsInt() @Min(1000) @Max(86_400_000)
+  REPORT_ROLLUP_INTERVAL_MS?: number;
+
   /** How long the link in a client invitation email stays valid. */
   @IsOptional() @IsInt() @Min(1) @Max(24 * 90)
   INVITATION_TTL_HOURS?: number;

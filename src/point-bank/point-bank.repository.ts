@@ -6,8 +6,14 @@ import { dbTime, execute, select } from '../common/database/sql';
 import { LedgerEntryEntity, LedgerKind } from './ledger-entry.entity';
 import { PointBalanceEntity } from './point-balance.entity';
 
-// Entries per INSERT in a bulk credit: well under SQLite's bound-parameter limit.
+// Rows per multi-row INSERT: well under SQLite's bound-parameter limit.
 const ENTRY_CHUNK = 500;
+
+/** Points and entries of one UTC day and kind. */
+export interface DailySum { day: string; kind: LedgerKind; points: number; entries: number }
+
+/** ledger_daily_totals holds every entry with id ≤ rolledId; seenId was the highest id when last looked at, at seenAt. */
+export interface RollupState { rolledId: number; seenId: number; seenAt: Date }
 
 @Injectable()
 export class PointBankRepository {
@@ -82,22 +88,66 @@ export class PointBankRepository {
     return { ...e, id: r.insertId };
   }
 
-  // Reports: sums of entries in a period.
+  // Reports: sums of entries in a period, per UTC day and kind. `afterId`
+  // limits them to entries not yet in ledger_daily_totals.
 
-  async sumsByDayAndKind(p: Period): Promise<{ day: string; kind: LedgerKind; points: number }[]> {
-    const em = this.entries.manager;
+  async sumsByDayAndKind(p: Period, afterId = 0, em: EntityManager = this.entries.manager): Promise<DailySum[]> {
     const w = inPeriod(em, 'created_at', p);
-    const rows = await select<{ day: string; kind: LedgerKind; s: string | number }>(em,
-      `SELECT ${dayOf('created_at')} AS day, kind, SUM(delta) AS s FROM ledger_entries WHERE 1 = 1${w.sql} GROUP BY 1, 2`, w.params);
-    return rows.map((r) => ({ day: String(r.day), kind: r.kind, points: Number(r.s) }));
+    const rows = await select<{ day: string; kind: LedgerKind; s: string | number; n: string | number }>(em,
+      `SELECT ${dayOf('created_at')} AS day, kind, SUM(delta) AS s, COUNT(*) AS n FROM ledger_entries WHERE id > ?${w.sql} GROUP BY 1, 2`,
+      [afterId, ...w.params]);
+    return rows.map((r) => ({ day: String(r.day), kind: r.kind, points: Number(r.s), entries: Number(r.n) }));
   }
 
-  async sumsByKind(p: Period): Promise<{ kind: LedgerKind; points: number }[]> {
-    const em = this.entries.manager;
-    const w = inPeriod(em, 'created_at', p);
-    const rows = await select<{ kind: LedgerKind; s: string | number }>(em,
-      `SELECT kind, SUM(delta) AS s FROM ledger_entries WHERE 1 = 1${w.sql} GROUP BY kind`, w.params);
-    return rows.map((r) => ({ kind: r.kind, points: Number(r.s) }));
+  /** Entries with ids in (afterId, upToId], per UTC day and kind: one round of the daily totals. */
+  async sumsOfIds(em: EntityManager, afterId: number, upToId: number): Promise<DailySum[]> {
+    const rows = await select<{ day: string; kind: LedgerKind; s: string | number; n: string | number }>(em,
+      `SELECT ${dayOf('created_at')} AS day, kind, SUM(delta) AS s, COUNT(*) AS n FROM ledger_entries WHERE id > ? AND id <= ? GROUP BY 1, 2`,
+      [afterId, upToId]);
+    return rows.map((r) => ({ day: String(r.day), kind: r.kind, points: Number(r.s), entries: Number(r.n) }));
+  }
+
+  /** Daily totals of the days in [fromDay, untilDay) (either open). */
+  async dailyTotals(em: EntityManager, fromDay: string | undefined, untilDay: string | undefined): Promise<DailySum[]> {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (fromDay) { where.push('day >= ?'); params.push(fromDay); }
+    if (untilDay) { where.push('day < ?'); params.push(untilDay); }
+    const rows = await select<{ day: string; kind: LedgerKind; points: string | number; entries: string | number }>(em,
+      `SELECT CAST(day AS CHAR) AS day, kind, points, entries FROM ledger_daily_totals${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params);
+    return rows.map((r) => ({ day: String(r.day), kind: r.kind, points: Number(r.points), entries: Number(r.entries) }));
+  }
+
+  /** Adds sums to the daily totals (a row per day and kind, created or increased). */
+  async addDailyTotals(em: EntityManager, sums: DailySum[]): Promise<void> {
+    // Each dialect's upsert: ON DUPLICATE KEY UPDATE (MySQL) or ON CONFLICT … DO UPDATE (SQLite).
+    const upsert = em.connection.options.type === 'better-sqlite3'
+      ? 'ON CONFLICT(day, kind) DO UPDATE SET points = points + excluded.points, entries = entries + excluded.entries'
+      : 'ON DUPLICATE KEY UPDATE points = points + VALUES(points), entries = entries + VALUES(entries)';
+    for (let i = 0; i < sums.length; i += ENTRY_CHUNK) {
+      const chunk = sums.slice(i, i + ENTRY_CHUNK);
+      await execute(em, `INSERT INTO ledger_daily_totals (day, kind, points, entries) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')} ${upsert}`,
+        chunk.flatMap((s) => [s.day, s.kind, s.points, s.entries]));
+    }
+  }
+
+  async rollupState(em: EntityManager): Promise<RollupState> {
+    const [row] = await select<{ rolled_id: number | string; seen_id: number | string; seen_at: Date | string }>(em,
+      'SELECT rolled_id, seen_id, seen_at FROM ledger_rollup WHERE id = 1', []);
+    const seenAt = row.seen_at instanceof Date ? row.seen_at : new Date(`${String(row.seen_at).replace(' ', 'T')}Z`);
+    return { rolledId: Number(row.rolled_id), seenId: Number(row.seen_id), seenAt };
+  }
+
+  /** Moves the rollup state on from `from` (guarded: false when another round moved it first). */
+  async advanceRollup(em: EntityManager, from: RollupState, to: RollupState): Promise<boolean> {
+    const r = await execute(em, 'UPDATE ledger_rollup SET rolled_id = ?, seen_id = ?, seen_at = ? WHERE id = 1 AND rolled_id = ? AND seen_id = ?',
+      [to.rolledId, to.seenId, dbTime(em, to.seenAt), from.rolledId, from.seenId]);
+    return r.affected === 1;
+  }
+
+  async maxEntryId(em: EntityManager): Promise<number> {
+    const [row] = await select<{ m: number | string | null }>(em, 'SELECT MAX(id) AS m FROM ledger_entries', []);
+    return Number(row.m ?? 0);
   }
 
   async netDebitedByAccount(accountIds: number[], since: Date): Promise<Map<number, number>> {

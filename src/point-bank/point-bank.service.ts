@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { EntityManager } from 'typeorm';
 import { Actor, canSeeAccount } from '../auth/actor';
@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { idString } from '../common/database/ids';
 import { Period } from '../common/database/periods';
 import { TransactionService } from '../common/database/transaction.service';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LEDGER_KINDS, LedgerEntryEntity, LedgerKind } from './ledger-entry.entity';
 import { PointBankError } from './point-bank.errors';
 import { PointBankRepository } from './point-bank.repository';
@@ -13,6 +14,17 @@ import { LedgerEntryView } from './dto/ledger-entry.view';
 import { POINTS_CHANGED, PointsChangedEvent } from './points-changed.event';
 
 export { LedgerEntryView };
+
+/** Entries added to the daily totals per transaction. */
+const ROLLUP_CHUNK = 200_000;
+
+/** Another instance moved the rollup first: this round's work is rolled back. */
+class RollupRaced extends Error {}
+
+/** The UTC day a time starts, or null when it is not a midnight. */
+function dayStart(t: Date): string | null {
+  return t.getTime() % 86_400_000 === 0 ? t.toISOString().slice(0, 10) : null;
+}
 
 export interface EntryCommand {
   accountId: number;
@@ -39,6 +51,7 @@ export class PointBankService {
   private readonly logger = new Logger(PointBankService.name);
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: PointBankRepository,
     private readonly audit: AuditService,
     private readonly tx: TransactionService,
@@ -162,13 +175,69 @@ export class PointBankService {
   /** Points moved in the period per entry kind (signed sums: incident debits are negative). Kinds with no entry are 0. */
   async sumsByKind(p: Period): Promise<Record<LedgerKind, number>> {
     const out = Object.fromEntries(LEDGER_KINDS.map((k) => [k, 0])) as Record<LedgerKind, number>;
-    for (const r of await this.repo.sumsByKind(p)) out[r.kind] = r.points;
+    for (const r of await this.sumsByDayAndKind(p)) out[r.kind] += r.points;
     return out;
   }
 
-  /** The same per UTC day of the period. */
-  sumsByDayAndKind(p: Period): Promise<{ day: string; kind: LedgerKind; points: number }[]> {
-    return this.repo.sumsByDayAndKind(p);
+  /**
+   * The same per UTC day of the period. A period of whole days is read from
+   * the daily totals plus the entries not yet added to them (ids after the
+   * rollup's), in one transaction so both are read from the same snapshot;
+   * any other period from the entries.
+   */
+  async sumsByDayAndKind(p: Period): Promise<{ day: string; kind: LedgerKind; points: number }[]> {
+    const fromDay = p.from && dayStart(p.from);
+    const untilDay = p.until && dayStart(p.until);
+    if (fromDay === null || untilDay === null) return this.repo.sumsByDayAndKind(p);
+    const parts = await this.tx.run(undefined, async (em) => {
+      const { rolledId } = await this.repo.rollupState(em);
+      return [...await this.repo.dailyTotals(em, fromDay, untilDay), ...await this.repo.sumsByDayAndKind(p, rolledId, em)];
+    });
+    const merged = new Map<string, { day: string; kind: LedgerKind; points: number }>();
+    for (const s of parts) {
+      const key = `${s.day}|${s.kind}`;
+      const row = merged.get(key);
+      if (row) row.points += s.points;
+      else merged.set(key, { day: s.day, kind: s.kind, points: s.points });
+    }
+    return [...merged.values()];
+  }
+
+  /**
+   * Brings the daily totals up to date, in rounds of at most ROLLUP_CHUNK
+   * entries. Entries are added by id, never twice: a round adds the ids up
+   * to the highest id seen at least `lagMs` earlier (by default one
+   * REPORT_ROLLUP_INTERVAL_MS, the previous round) — every transaction that
+   * wrote a lower id has committed by then (ids are handed out at insert; our
+   * transactions last seconds) — and then looks at the highest id again. On
+   * SQLite transactions run one at a time, so nothing is in flight and no lag
+   * is needed. Safe to run on several instances (the state moves guarded).
+   * Returns how many entries were added.
+   */
+  async rollUpReports(opts: { now?: Date; lagMs?: number } = {}): Promise<number> {
+    const now = opts.now ?? new Date();
+    const lagMs = this.tx.isSqlite ? 0 : opts.lagMs ?? this.config.reports.rollupIntervalMs;
+    let added = 0;
+    for (;;) {
+      const step = await this.tx.run(undefined, async (em) => {
+        const state = await this.repo.rollupState(em);
+        if (state.rolledId >= state.seenId) {
+          // Caught up with what was seen: look again, and roll that up once it is old enough.
+          const seenId = await this.repo.maxEntryId(em);
+          if (seenId === state.seenId) return 0;
+          await this.repo.advanceRollup(em, state, { rolledId: state.rolledId, seenId, seenAt: now });
+          return lagMs === 0 ? -1 : 0;
+        }
+        if (now.getTime() - state.seenAt.getTime() < lagMs) return 0;
+        const upTo = Math.min(state.seenId, state.rolledId + ROLLUP_CHUNK);
+        const sums = await this.repo.sumsOfIds(em, state.rolledId, upTo);
+        await this.repo.addDailyTotals(em, sums);
+        if (!(await this.repo.advanceRollup(em, state, { ...state, rolledId: upTo }))) throw new RollupRaced();
+        return sums.reduce((n, s) => n + s.entries, 0) || -1;
+      }).catch((err: unknown) => (err instanceof RollupRaced ? 0 : Promise.reject(err)));
+      if (step === 0) return added;
+      if (step > 0) added += step;
+    }
   }
 
   /** Points each account paid for incidents since `since`, net of refunds. */

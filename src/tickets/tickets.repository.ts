@@ -59,22 +59,21 @@ export class TicketsRepository {
     return this.repo.findAndCount({ where, order: { id: 'DESC' }, take: f.limit, skip: f.offset });
   }
 
-  // Reports: aggregates over tickets created in a period.
+  // Reports: aggregates over tickets created in any of some periods (usually
+  // one; see TicketsService.totals for when there are several).
 
-  async totals(p: Period): Promise<{ fault: Fault; chargeKind: ChargeKind; n: number; feeCents: number; chargePoints: number }[]> {
-    const em = this.repo.manager;
-    const w = inPeriod(em, 'created_at', p);
+  async totals(ranges: Period[], em: EntityManager = this.repo.manager): Promise<{ fault: Fault; chargeKind: ChargeKind; n: number; feeCents: number; chargePoints: number }[]> {
+    const w = inAnyPeriod(em, 'created_at', ranges);
     const rows = await select<{ fault: Fault; charge_kind: ChargeKind; n: string | number; fees: string | number; pts: string | number }>(em,
       `SELECT fault, charge_kind, COUNT(*) AS n, COALESCE(SUM(charge_fee_cents), 0) AS fees, COALESCE(SUM(charge_points), 0) AS pts
-       FROM tickets WHERE 1 = 1${w.sql} GROUP BY fault, charge_kind`, w.params);
+       FROM tickets WHERE ${w.sql} GROUP BY fault, charge_kind`, w.params);
     return rows.map((r) => ({ fault: r.fault, chargeKind: r.charge_kind, n: Number(r.n), feeCents: Number(r.fees), chargePoints: Number(r.pts) }));
   }
 
-  async countsByDay(p: Period): Promise<{ day: string; fault: Fault; n: number }[]> {
-    const em = this.repo.manager;
-    const w = inPeriod(em, 'created_at', p);
+  async countsByDay(ranges: Period[], em: EntityManager = this.repo.manager): Promise<{ day: string; fault: Fault; n: number }[]> {
+    const w = inAnyPeriod(em, 'created_at', ranges);
     const rows = await select<{ day: string; fault: Fault; n: string | number }>(em,
-      `SELECT ${dayOf('created_at')} AS day, fault, COUNT(*) AS n FROM tickets WHERE 1 = 1${w.sql} GROUP BY 1, 2`, w.params);
+      `SELECT ${dayOf('created_at')} AS day, fault, COUNT(*) AS n FROM tickets WHERE ${w.sql} GROUP BY 1, 2`, w.params);
     return rows.map((r) => ({ day: String(r.day), fault: r.fault, n: Number(r.n) }));
   }
 
@@ -94,4 +93,15 @@ export class TicketsRepository {
       params: { incidentsSince: dbTime(this.repo.manager, since), minIncidents: min },
     };
   }
+}
+
+/** `(column >= ? AND column < ?) OR (…)`: a time column in any of the periods (ranges of one index, which MySQL reads as such). */
+function inAnyPeriod(em: EntityManager, column: string, ranges: Period[]): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const any = ranges.map((p) => {
+    const w = inPeriod(em, column, p);
+    params.push(...w.params);
+    return w.sql === '' ? '1 = 1' : `(${w.sql.replace(/^ AND /, '')})`;
+  });
+  return { sql: any.length === 0 ? '1 = 0' : `(${any.join(' OR ')})`, params };
 }

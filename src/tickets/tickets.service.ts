@@ -14,6 +14,8 @@ import { Classification, Effect, expectedEffect, Intent, intentFor, NO_EFFECT, s
 import { Fault, Priority, TicketEntity } from './ticket.entity';
 import { TicketError } from './tickets.errors';
 import { TicketFilter, TicketsRepository } from './tickets.repository';
+import { addDays, daysFrom, isWholeDays, lastDayOf, planReport, RolledDays, utcDay } from './report-days';
+import { TicketRollupRepository } from './ticket-rollup.repository';
 import { TicketView } from './dto/ticket.view';
 
 export { TicketView };
@@ -42,6 +44,15 @@ const entryKey = (ticketId: number, version: number, kind: string) => `ticket:${
 
 /** Thrown inside a transaction when another change of the same ticket committed first. */
 class StaleTicket extends Error {}
+
+/** Thrown inside a rollup step when another round (another instance) moved rolled_until first. */
+class RollupTaken extends Error {}
+
+/**
+ * Days added to the report totals per transaction: the first rollup over
+ * years of tickets is a series of short transactions, not one long one.
+ */
+const ROLLUP_STEP_DAYS = 60;
 
 export function ticketReference(id: number): string {
   return `PD-${String(id).padStart(6, '0')}`;
@@ -72,6 +83,7 @@ export class TicketsService {
     private readonly types: IncidentTypesService,
     private readonly audit: AuditService,
     private readonly tx: TransactionService,
+    private readonly rollup: TicketRollupRepository,
   ) {}
 
   static view(t: TicketEntity): TicketView {
@@ -100,7 +112,8 @@ export class TicketsService {
    */
   async totals(p: Period): Promise<{ total: number; provider: number; client: number; undetermined: number; feeCents: number; waivedPoints: number }> {
     const out = { total: 0, provider: 0, client: 0, undetermined: 0, feeCents: 0, waivedPoints: 0 };
-    for (const r of await this.repo.totals(p)) {
+    const rows = await this.fromDailyTotals(p, (em, days) => this.rollup.totals(em, days), (em, ranges) => this.repo.totals(ranges, em));
+    for (const r of rows) {
       out.total += r.n;
       out[r.fault] += r.n;
       if (r.chargeKind === 'fee') out.feeCents += r.feeCents;
@@ -109,9 +122,104 @@ export class TicketsService {
     return out;
   }
 
-  /** Tickets created per UTC day of the period, by fault. */
-  countsByDay(p: Period): Promise<{ day: string; fault: Fault; n: number }[]> {
-    return this.repo.countsByDay(p);
+  /** Tickets created per UTC day of the period, by fault (oldest day first). */
+  async countsByDay(p: Period): Promise<{ day: string; fault: Fault; n: number }[]> {
+    const rows = await this.fromDailyTotals(p, (em, days) => this.rollup.countsByDay(em, days), (em, ranges) => this.repo.countsByDay(ranges, em));
+    return rows.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.fault < b.fault ? -1 : a.fault > b.fault ? 1 : 0));
+  }
+
+  /**
+   * Rows of a report over tickets created in the period. A period of whole
+   * UTC days reads its rolled-up days from ticket_daily_totals and only the
+   * rest (days after rolled_until, dirty days) from the tickets, so all time
+   * over a million tickets costs a few thousand rows (see rollUpReports).
+   * One transaction, so on MySQL every part is read from one snapshot; each
+   * day is read from exactly one of the two in any case, as the dirty days
+   * and rolled_until read here are passed to both queries.
+   */
+  private async fromDailyTotals<T>(
+    p: Period,
+    fromTotals: (em: EntityManager, days: RolledDays) => Promise<T[]>,
+    fromTickets: (em: EntityManager | undefined, ranges: Period[]) => Promise<T[]>,
+  ): Promise<T[]> {
+    if (!isWholeDays(p)) return fromTickets(undefined, [p]);
+    return this.tx.run(undefined, async (em) => {
+      const rolledUntil = await this.rollup.rolledUntil(em);
+      let dirty: string[] = [];
+      if (rolledUntil !== null) {
+        const last = lastDayOf(p);
+        const to = last !== undefined && last < rolledUntil ? last : rolledUntil;
+        dirty = (await this.rollup.dirtyDays(em, { from: p.from && utcDay(p.from), to })).map((d) => d.day);
+      }
+      const plan = planReport(p, rolledUntil, dirty);
+      const rows = plan.rolled ? await fromTotals(em, plan.rolled) : [];
+      if (plan.live.length > 0) rows.push(...(await fromTickets(em, plan.live)));
+      return rows;
+    });
+  }
+
+  /**
+   * Brings the reports' daily ticket totals up to date (the scheduler runs
+   * it every REPORT_ROLLUP_INTERVAL_MS). First adds the days after
+   * rolled_until up to the day before yesterday (UTC), at most
+   * ROLLUP_STEP_DAYS per transaction; then recomputes, one transaction
+   * each, the rolled days marked dirty. Safe with several instances at once:
+   * rolled_until moves by a guarded update (a round that loses stops), and a
+   * day is unmarked only if nobody marked it again since it was read.
+   */
+  async rollUpReports(now = new Date()): Promise<{ days: number; recomputed: number }> {
+    const lastDay = addDays(utcDay(now), -2);
+    let days = 0;
+    for (;;) {
+      let added: number;
+      try {
+        added = await this.tx.run(undefined, (em) => this.rollUpNextDays(em, lastDay));
+      } catch (err) {
+        if (!(err instanceof RollupTaken)) throw err;
+        this.logger.log(`report rollup: another round is adding days; this one stops (added ${days} days)`);
+        return { days, recomputed: 0 };
+      }
+      if (added === 0) break;
+      days += added;
+    }
+    const dirty = await this.tx.run(undefined, async (em) => {
+      const rolledUntil = await this.rollup.rolledUntil(em);
+      return rolledUntil === null ? [] : this.rollup.dirtyDays(em, { to: rolledUntil });
+    });
+    let recomputed = 0;
+    for (const { day } of dirty) {
+      if (await this.tx.run(undefined, (em) => this.recomputeDay(em, day))) recomputed++;
+    }
+    if (days > 0 || recomputed > 0) this.logger.log(`report rollup: added ${days} days, recomputed ${recomputed} changed days`);
+    return { days, recomputed };
+  }
+
+  /** Adds the next days (up to `lastDay`) to the totals; how many (0: caught up). */
+  private async rollUpNextDays(em: EntityManager, lastDay: string): Promise<number> {
+    // Read first, so on MySQL everything below is read from the snapshot taken here.
+    const rolledUntil = await this.rollup.rolledUntil(em);
+    const first = rolledUntil === null ? await this.rollup.firstTicketDay(em) : addDays(rolledUntil, 1);
+    if (first === null || first > lastDay) return 0;
+    const stepEnd = addDays(first, ROLLUP_STEP_DAYS - 1);
+    const last = stepEnd < lastDay ? stepEnd : lastDay;
+    // These days' marks, seen in the snapshot, are for changes the totals below include.
+    const marks = await this.rollup.dirtyDays(em, { from: rolledUntil === null ? undefined : first, to: last });
+    // Claimed before any row is written, so a concurrent round waits here (MySQL) and then stops instead of adding the days twice.
+    if (!(await this.rollup.advance(em, rolledUntil, last))) throw new RollupTaken();
+    await this.rollup.insertTotals(em, await this.rollup.computeDays(em, first, last));
+    for (const m of marks) await this.rollup.clearDirtyDay(em, m.day, m.markedAt);
+    return daysFrom(first, last);
+  }
+
+  /** Recomputes a rolled day marked dirty; false when another round did, or it was marked again meanwhile (the next round does it). */
+  private async recomputeDay(em: EntityManager, day: string): Promise<boolean> {
+    const [mark] = await this.rollup.dirtyDays(em, { from: day, to: day });
+    // Unmarked first: a round doing the same day at once waits here (MySQL) and then finds nothing to do.
+    // The tickets are read below from the snapshot the mark was read in, so they include every change marked so far.
+    if (!mark || !(await this.rollup.clearDirtyDay(em, day, mark.markedAt))) return false;
+    await this.rollup.deleteTotals(em, day);
+    await this.rollup.insertTotals(em, await this.rollup.computeDays(em, day, day));
+    return true;
   }
 
   /** The accounts with the most tickets since `since` (ties: more client-caused first). */
@@ -253,6 +361,10 @@ export class TicketsService {
     }
     const patch: Partial<TicketEntity> = { ...fields, ...after, ...effectColumns(effect) };
     await this.repo.update(em, id, patch);
+    // The reports' daily totals of the ticket's day no longer hold: read live until the next rollup recomputes it.
+    if (after.fault !== t.fault || effect.kind !== t.chargeKind || effect.points !== t.chargePoints || effect.feeCents !== t.chargeFeeCents) {
+      await this.rollup.markDayDirty(em, id, new Date());
+    }
     return { ...t, ...patch, chargeVersion: version };
   }
 

@@ -215,6 +215,7 @@ module.exports = [
     targets: [
       ...reportRequests().map((q) => ({ what: `${q.label} p99`, unit: 'ms', value: (r) => reportP99(r, q.id), max: 1000 })),
       { what: 'search p99', unit: 'ms', value: (r) => r.search.p99, max: 20 },
+      { what: 'search p99, 1 connection', unit: 'ms', value: (r) => r.single.p99, max: 20 },
     ],
   },
 ];

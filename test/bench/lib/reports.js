@@ -177,11 +177,26 @@ async function measureReports(ctx, server) {
       setupRequest: (req) => ({ ...req, path: `/api/accounts?q=${encodeURIComponent(pick(fragments))}` }),
     }],
   });
+  // The same search from one agent at a time: latency without queueing behind 31 others.
+  write(`  GET /api/accounts?q= (agent): autocannon, 1 connection, ${cfg.warmup} s warm-up + ${cfg.duration} s …`);
+  const single = await measure({
+    url: server.url,
+    connections: 1,
+    duration: cfg.duration,
+    warmup: cfg.warmup,
+    makeRequests: () => [{
+      method: 'GET',
+      path: '/api/accounts',
+      headers: { authorization: `Bearer ${agentToken}` },
+      setupRequest: (req) => ({ ...req, path: `/api/accounts?q=${encodeURIComponent(pick(fragments))}` }),
+    }],
+  });
+  write(`    search, 1 connection: ${Math.round(single.rps).toLocaleString('en-US')} req/s  p50 ${fmt(single.p50)} ms  p99 ${fmt(single.p99)} ms  max ${fmt(single.maxLatency)} ms`);
   const failures = search.non2xx + search.errors;
   write(`    search: ${Math.round(search.rps).toLocaleString('en-US')} req/s  p50 ${fmt(search.p50)} ms  p99 ${fmt(search.p99)} ms  ` +
     `max ${fmt(search.maxLatency)} ms  non-2xx ${search.non2xx}${failures ? ` [status ${JSON.stringify(search.statusCodes)}, errors ${search.errors}]` : ''}`);
 
-  return { rps: search.rps, reports, search, marker };
+  return { rps: search.rps, reports, search, single, marker };
 }
 
 /**

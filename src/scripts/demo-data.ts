@@ -94,14 +94,14 @@ function slug(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-/** `count` distinct accounts with 1–3 contacts each; customerSince between 2008 and last year. */
-export function demoAccounts(rng: Prng, count: number, today: Date): DemoAccount[] {
+/** `count` distinct accounts with 1–3 contacts each; customerSince between 2008 and the year before `asOf` (when they are entered). */
+export function demoAccounts(rng: Prng, count: number, asOf: Date): DemoAccount[] {
   const names = new Set<string>();
   // No first word more often than needed, so the list does not read "Blackwell, Blackwell, Blackwell".
   const perFirstWord = Math.ceil(count / COMPANY_FIRST.length);
   const used = new Map<string, number>();
   const accounts: DemoAccount[] = [];
-  const lastYear = today.getUTCFullYear() - 1;
+  const lastYear = asOf.getUTCFullYear() - 1;
   while (accounts.length < count) {
     const first = rng.pick(COMPANY_FIRST);
     const base = `${first} ${rng.pick(COMPANY_KIND)}`;
@@ -254,7 +254,7 @@ export const DEMO_DRAFT_LETTER: DemoLetter = {
 
 /** A bulk grant without a letter: the busiest callers of the last month get a cushion for the switch. */
 export const DEMO_BULK_GRANT: { audience: Audience; points: number; reason: string } = {
-  audience: { minIncidents: 8, incidentWindowDays: 30 },
+  audience: { minIncidents: 5, incidentWindowDays: 30 },
   points: 3,
   reason: 'Free incidents for our most frequent callers during the switch to points',
 };

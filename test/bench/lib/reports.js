@@ -164,33 +164,24 @@ async function measureReports(ctx, server) {
   const specs = Array.from({ length: marker.accounts }, (_, i) => faker.account(i + 1));
   const fragments = faker.fragments(specs, 2000);
   const pick = (list) => list[Math.floor(Math.random() * list.length)];
-  write(`  GET /api/accounts?q= (agent): autocannon, ${cfg.connections} connections, ${cfg.warmup} s warm-up + ${cfg.duration} s …`);
-  const search = await measure({
-    url: server.url,
-    connections: cfg.connections,
-    duration: cfg.duration,
-    warmup: cfg.warmup,
-    makeRequests: () => [{
-      method: 'GET',
-      path: '/api/accounts',
-      headers: { authorization: `Bearer ${agentToken}` },
-      setupRequest: (req) => ({ ...req, path: `/api/accounts?q=${encodeURIComponent(pick(fragments))}` }),
-    }],
-  });
-  // The same search from one agent at a time: latency without queueing behind 31 others.
-  write(`  GET /api/accounts?q= (agent): autocannon, 1 connection, ${cfg.warmup} s warm-up + ${cfg.duration} s …`);
-  const single = await measure({
-    url: server.url,
-    connections: 1,
-    duration: cfg.duration,
-    warmup: cfg.warmup,
-    makeRequests: () => [{
-      method: 'GET',
-      path: '/api/accounts',
-      headers: { authorization: `Bearer ${agentToken}` },
-      setupRequest: (req) => ({ ...req, path: `/api/accounts?q=${encodeURIComponent(pick(fragments))}` }),
-    }],
-  });
+  const searchLoad = (connections) => {
+    write(`  GET /api/accounts?q= (agent): autocannon, ${connections} connection${connections === 1 ? '' : 's'}, ${cfg.warmup} s warm-up + ${cfg.duration} s …`);
+    return measure({
+      url: server.url,
+      connections,
+      duration: cfg.duration,
+      warmup: cfg.warmup,
+      makeRequests: () => [{
+        method: 'GET',
+        path: '/api/accounts',
+        headers: { authorization: `Bearer ${agentToken}` },
+        setupRequest: (req) => ({ ...req, path: `/api/accounts?q=${encodeURIComponent(pick(fragments))}` }),
+      }],
+    });
+  };
+  const search = await searchLoad(cfg.connections);
+  // The same search from one agent at a time: latency without queueing behind the others.
+  const single = await searchLoad(1);
   write(`    search, 1 connection: ${Math.round(single.rps).toLocaleString('en-US')} req/s  p50 ${fmt(single.p50)} ms  p99 ${fmt(single.p99)} ms  max ${fmt(single.maxLatency)} ms`);
   const failures = search.non2xx + search.errors;
   write(`    search: ${Math.round(search.rps).toLocaleString('en-US')} req/s  p50 ${fmt(search.p50)} ms  p99 ${fmt(search.p99)} ms  ` +

@@ -111,12 +111,15 @@ export class AccountsRepository {
     return { rows: rows.map((r) => ({ status: r.status, policyStatus: r.policy, n: Number(r.n) })), lowBalance: low };
   }
 
-  async closuresByDay(p: Period): Promise<{ day: string; n: number }[]> {
+  /** Closures per UTC day, split at `pivot` (all `before` without one). */
+  async closuresByDay(p: Period, pivot: Date | null): Promise<{ day: string; before: number; since: number }[]> {
     const em = this.accounts.manager;
     const w = inPeriod(em, 'closed_at', p);
-    const rows = await select<{ day: string; n: string | number }>(em,
-      `SELECT ${dayOf('closed_at')} AS day, COUNT(*) AS n FROM accounts WHERE status = 'closed' AND closed_at IS NOT NULL${w.sql} GROUP BY 1`, w.params);
-    return rows.map((r) => ({ day: String(r.day), n: Number(r.n) }));
+    const since = pivot ? 'SUM(CASE WHEN closed_at >= ? THEN 1 ELSE 0 END)' : '0';
+    const rows = await select<{ day: string; n: string | number; since: string | number | null }>(em,
+      `SELECT ${dayOf('closed_at')} AS day, COUNT(*) AS n, ${since} AS since FROM accounts
+       WHERE status = 'closed' AND closed_at IS NOT NULL${w.sql} GROUP BY 1`, [...(pivot ? [dbTime(em, pivot)] : []), ...w.params]);
+    return rows.map((r) => ({ day: String(r.day), before: Number(r.n) - Number(r.since ?? 0), since: Number(r.since ?? 0) }));
   }
 
   /** Closed accounts closed before `pivot`, and at or after it (all before when there is no pivot). */

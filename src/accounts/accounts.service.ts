@@ -204,9 +204,9 @@ export class AccountsService {
     return views.sort((a, b) => a.balance - b.balance || a.name.localeCompare(b.name));
   }
 
-  /** Accounts closed per UTC day of the period. */
-  closuresByDay(p: Period): Promise<{ day: string; n: number }[]> {
-    return this.repo.closuresByDay(p);
+  /** Accounts closed per UTC day of the period, split into closed before `pivot` (the first letter) and since. */
+  closuresByDay(p: Period, pivot: Date | null): Promise<{ day: string; before: number; since: number }[]> {
+    return this.repo.closuresByDay(p, pivot);
   }
 
   /** Closed accounts split at a moment (the first announcement letter): closed before it, and since. */

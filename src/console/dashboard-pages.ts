@@ -213,8 +213,8 @@ export class DashboardPages {
         return { name: 'pointdesk-revenue-by-month', header: ['month', 'revenueCents', 'currency'], rows: d.revenueByMonth.map((m) => [m.month, m.revenueCents, d.currency]) };
       case 'closures-by-month':
         return {
-          name: 'pointdesk-closures-by-month', header: ['month', 'closed', 'sinceFirstLetter'],
-          rows: d.closuresByMonth.map((m) => [m.month, m.closed, m.sinceFirstLetter ? 'true' : 'false']),
+          name: 'pointdesk-closures-by-month', header: ['month', 'closed', 'closedBefore', 'closedSince', 'sinceFirstLetter'],
+          rows: d.closuresByMonth.map((m) => [m.month, m.closed, m.closedBefore, m.closedSince, m.sinceFirstLetter ? 'true' : 'false']),
         };
     }
   }
@@ -455,20 +455,20 @@ function closuresChart(d: Dashboard): ChartPanel {
   const letterMonth = m.firstLetterAt?.slice(0, 7) ?? null;
   const heading = 'Accounts closed per month';
   const before = { name: 'Before the first letter', className: C.grey };
-  const since = { name: letterMonth ? `Since the first letter (${monthName(letterMonth)} on)` : 'Since the first letter', className: `${C.red} chart-since` };
+  const since = { name: letterMonth ? `Since the first letter (sent in ${monthName(letterMonth)})` : 'Since the first letter', className: `${C.red} chart-since` };
   const totalShown = sum(months.map((x) => x.closed));
   const totals = `Closed before the first letter: ${count(m.closedBeforeFirstLetter)}. Closed since the first letter: ${count(m.closedSinceFirstLetter)}.`;
   return {
     id: 'closures', heading,
-    intro: 'Are clients leaving since the letter went out? Months from the first letter\'s month on are marked differently.',
+    intro: 'Are clients leaving since the letter went out? Closures after the moment the first letter started going out are marked differently.',
     svg: barChart({
       id: 'chart-closures', title: heading, mode: 'stacked',
       description: `Accounts closed per month from ${monthName(months[0].month)} to ${monthName(months[months.length - 1].month)}: ${count(totalShown)} in these months. `
-        + (letterMonth ? `The first letter went out in ${monthName(letterMonth)}; the months from then on are marked as since the letter. ` : 'No letter has gone out yet. ')
+        + (letterMonth ? `The first letter went out in ${monthName(letterMonth)}; closures after it are marked as since the letter. ` : 'No letter has gone out yet. ')
         + `All time: ${count(m.closedBeforeFirstLetter)} closed before the first letter, ${count(m.closedSinceFirstLetter)} since.`,
       categories: months.map((x, i) => monthLabel(x.month, i === 0)), categoryNames: months.map((x) => monthName(x.month)),
       series: [{ name: before.name, className: before.className }, { name: since.name, className: since.className }],
-      values: months.map((x) => (x.sinceFirstLetter ? [0, x.closed] : [x.closed, 0])), format: count,
+      values: months.map((x) => [x.closedBefore, x.closedSince]), format: count,
       marker: firstSince > 0 ? { beforeIndex: firstSince, label: 'First letter' } : null,
     }),
     legend: letterMonth ? [{ label: before.name, className: before.className }, { label: since.name, className: since.className }] : [{ label: 'Closed (no letter has gone out yet)', className: before.className }],
@@ -476,8 +476,9 @@ function closuresChart(d: Dashboard): ChartPanel {
     table: table(heading, [
       { head: 'Month', text: (x) => monthName(x.month) },
       { head: 'Closed', numeric: true, text: (x) => count(x.closed) },
-      { head: 'Since the first letter', text: (x) => (x.sinceFirstLetter ? 'Yes' : 'No') },
-    ], months, { foot: ['All months shown', count(totalShown), ''] }),
+      { head: 'Before the first letter', numeric: true, text: (x) => count(x.closedBefore) },
+      { head: 'Since the first letter', numeric: true, text: (x) => count(x.closedSince) },
+    ], months, { foot: ['All months shown', count(totalShown), count(sum(months.map((x) => x.closedBefore))), count(sum(months.map((x) => x.closedSince)))] }),
     csv: { href: `${REPORTS}/closures-by-month.csv`, what: 'accounts closed per month' },
   };
 }

@@ -19,7 +19,8 @@ export interface DayRange {
 export interface WeekOfIncidents { week: string; provider: number; client: number; undetermined: number }
 export interface WeekOfPoints { week: string; debited: number; granted: number; purchased: number }
 export interface MonthOfRevenue { month: string; revenueCents: number }
-export interface MonthOfClosures { month: string; closed: number; sinceFirstLetter: boolean }
+/** Closures of a month, split at the moment the first letter started going out; sinceFirstLetter: the month is the letter's or later. */
+export interface MonthOfClosures { month: string; closed: number; closedBefore: number; closedSince: number; sinceFirstLetter: boolean }
 
 export interface Dashboard {
   currency: string;
@@ -101,9 +102,10 @@ export class ReportsService {
     const months = lastMonths(now, opts.months ?? 12);
     const weekly: Period = { from: new Date(`${weeks[0]}T00:00:00Z`) };
     const monthly: Period = { from: new Date(`${months[0]}-01T00:00:00Z`) };
+    const first = await this.letters.firstSendStart();
     const [incidents, points, received, closures, migration, top, policy, low] = await Promise.all([
       this.tickets.countsByDay(weekly), this.bank.sumsByDayAndKind(weekly), this.purchases.receivedByDay(monthly),
-      this.accounts.closuresByDay(monthly), this.migration(), this.topAccounts(90, 10, now), this.policy.get(),
+      this.accounts.closuresByDay(monthly, first), this.migration(), this.topAccounts(90, 10, now), this.policy.get(),
       this.accounts.lowestBalances(10),
     ]);
 
@@ -126,10 +128,14 @@ export class ReportsService {
       if (m && r.currency === policy.currency) m.revenueCents += r.cents;
     }
     const firstLetterMonth = migration.firstLetterAt?.slice(0, 7) ?? null;
-    const closuresByMonth = new Map(months.map((month) => [month, { month, closed: 0, sinceFirstLetter: firstLetterMonth !== null && month >= firstLetterMonth }]));
+    const closuresByMonth = new Map(months.map((month): [string, MonthOfClosures] =>
+      [month, { month, closed: 0, closedBefore: 0, closedSince: 0, sinceFirstLetter: firstLetterMonth !== null && month >= firstLetterMonth }]));
     for (const r of closures) {
       const m = closuresByMonth.get(r.day.slice(0, 7));
-      if (m) m.closed += r.n;
+      if (!m) continue;
+      m.closed += r.before + r.since;
+      m.closedBefore += r.before;
+      m.closedSince += r.since;
     }
     return {
       currency: policy.currency,

@@ -275,14 +275,14 @@ describe(`console: dashboard and audit log (${DB})`, () => {
       expect(visible(s)).toContain('The first announcement letter started going out');
     });
 
-    it('shows closures per month with the months since the first letter marked, a legend saying so and the totals', () => {
+    it('shows closures per month split at the first letter, a legend saying so and the totals', () => {
       const s = part(html, 'closures');
       const rows = rowsOf(s);
-      expect(rows).toContain(`${monthName(M2)} 1 No`);
-      expect(rows[11]).toBe(`${monthName(M0)} 1 Yes`);
-      expect(rowsOf(s, 'tfoot')).toEqual(['All months shown 2']);
+      expect(rows).toContain(`${monthName(M2)} 1 1 0`);
+      expect(rows[11]).toBe(`${monthName(M0)} 1 0 1`);
+      expect(rowsOf(s, 'tfoot')).toEqual(['All months shown 2 1 1']);
       const text = visible(s);
-      expect(text).toContain(`Before the first letter Since the first letter (${monthName(M0)} on)`);
+      expect(text).toContain(`Before the first letter Since the first letter (sent in ${monthName(M0)})`);
       expect(text).toContain('Closed before the first letter: 1. Closed since the first letter: 1.');
       const svg = svgOf(s);
       expect(svg).toMatch(/<rect class="chart-bar chart-c3"[^>]*><title>[^<]* — Before the first letter: 1<\/title>/);
@@ -437,9 +437,9 @@ describe(`console: dashboard and audit log (${DB})`, () => {
       expect(revenue[12]).toBe(`${M0},0,USD`);
 
       const closures = lines((await csv('/console/reports/closures-by-month.csv')).text);
-      expect(closures[0]).toBe('month,closed,sinceFirstLetter');
-      expect(closures).toContain(`${M2},1,false`);
-      expect(closures[12]).toBe(`${M0},1,true`);
+      expect(closures[0]).toBe('month,closed,closedBefore,closedSince,sinceFirstLetter');
+      expect(closures).toContain(`${M2},1,1,0,false`);
+      expect(closures[12]).toBe(`${M0},1,0,1,true`);
     });
 
     it('refuses a period or window it cannot use with 400', async () => {

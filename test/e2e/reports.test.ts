@@ -440,9 +440,9 @@ describe(`reports: summary, top accounts, migration, dashboard, CSV (${DB})`, ()
       revenue.get(monthOf(MID))!.revenueCents += 10000;
       expect(dash.revenueByMonth).toEqual([...revenue.values()]);
 
-      const closures = new Map(months.map((month) => [month, { month, closed: 0, sinceFirstLetter: month >= monthOf(today) }]));
-      closures.get(monthOf(today))!.closed += 1; // F
-      closures.get(monthOf(OLD))!.closed += 1; // E
+      const closures = new Map(months.map((month) => [month, { month, closed: 0, closedBefore: 0, closedSince: 0, sinceFirstLetter: month >= monthOf(today) }]));
+      Object.assign(closures.get(monthOf(today))!, { closed: 1, closedSince: 1 }); // F, after the letter
+      Object.assign(closures.get(monthOf(OLD))!, { closed: 1, closedBefore: 1 }); // E, before it
       expect(dash.closuresByMonth).toEqual([...closures.values()]);
     });
 

@@ -16,14 +16,6 @@ export const AUDIT = '/console/audit';
 const PAGE_SIZE = 25;
 // Far beyond any real log; keeps ?page= from turning into an absurd OFFSET.
 const MAX_PAGE = 1_000_000;
-/*
- * UsersService lists every user, clients included, with no role filter. The
- * actor menu reads at most this many pages of 200 (staff are created first,
- * so they come early in id order); an actor beyond them still gets a name on
- * the rows, looked up by id.
- */
-const USER_PAGES = 10;
-const USER_PAGE = 200;
 
 /** What each audited kind of thing is called, and its console page where there is one. */
 const ENTITIES: Record<string, { label: string; href?: (id: string) => string; adminOnly?: boolean }> = {
@@ -242,15 +234,9 @@ export class AuditPages {
     };
   }
 
-  /** Staff users for the actor menu (see USER_PAGES). */
-  private async staff(): Promise<UserView[]> {
-    const out: UserView[] = [];
-    for (let i = 0; i < USER_PAGES; i++) {
-      const { items, total } = await this.users.list(USER_PAGE, i * USER_PAGE);
-      out.push(...items.filter((u) => u.role !== 'client'));
-      if (items.length === 0 || i * USER_PAGE + items.length >= total) break;
-    }
-    return out;
+  /** Staff users for the actor menu. */
+  private staff(): Promise<UserView[]> {
+    return this.users.listStaff();
   }
 
   private async user(id: string): Promise<UserView | null> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, Not, Repository } from 'typeorm';
 import { UserInvitationEntity } from './user-invitation.entity';
 import { UserEntity } from './user.entity';
 
@@ -40,6 +40,10 @@ export class UsersRepository {
 
   findPage(limit: number, offset: number): Promise<[UserEntity[], number]> {
     return this.repo.findAndCount({ order: { id: 'ASC' }, take: limit, skip: offset });
+  }
+
+  findStaff(): Promise<UserEntity[]> {
+    return this.repo.find({ where: { role: Not('client') }, order: { name: 'ASC', id: 'ASC' } });
   }
 
   findClientsOf(accountId: number): Promise<UserEntity[]> {

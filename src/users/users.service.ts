@@ -104,6 +104,11 @@ export class UsersService {
     return { items: rows.map(UsersService.view), total };
   }
 
+  /** Every admin, manager and agent, by name (no clients): who can act in the console. */
+  async listStaff(): Promise<UserView[]> {
+    return (await this.repo.findStaff()).map(UsersService.view);
+  }
+
   async get(id: number): Promise<UserView> {
     const u = await this.repo.findById(id);
     if (!u) throw new UserError('NOT_FOUND', `user ${id} not found`);

@@ -425,11 +425,6 @@ export class LetterPages {
   }
 
   /** The numbers the confirmation showed, still true now? */
-  async audienceUnchanged(id: number, expectAccounts: number, expectEmails: number): Promise<boolean> {
-    const s = await this.letters.audienceSummary(id);
-    return s.accounts === expectAccounts && s.emails === expectEmails;
-  }
-
   async progress(id: number): Promise<LetterProgressModel> {
     return progressModel(await this.letters.get(id), this.notifications.deliveryEnabled);
   }

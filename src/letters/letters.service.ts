@@ -156,9 +156,11 @@ export class LettersService {
   /**
    * Starts sending an approved letter: freezes its audience now and returns;
    * the batches run in the background. A second call finds it no longer
-   * approved (NOT_APPROVED), so nothing is ever sent twice from here.
+   * approved (NOT_APPROVED), so nothing is ever sent twice from here. With
+   * `expected` (the numbers a person confirmed), an audience that changed
+   * since is refused (AUDIENCE_CHANGED) and nothing is frozen.
    */
-  async send(id: number, actor: Actor): Promise<LetterView> {
+  async send(id: number, actor: Actor, expected?: { accounts: number; emails: number }): Promise<LetterView> {
     const frozen = await this.tx.run(undefined, async (em) => {
       const letter = await this.mustFind(id, em);
       if (!(await this.repo.transition(em, id, 'approved', { status: 'sending', sentBy: actor.id, sendStartedAt: new Date() }))) {
@@ -174,6 +176,9 @@ export class LettersService {
         await this.repo.insertRecipients(em, id, rows);
       }
       const totals = { accounts: ids.length, emails, points: ids.length * letter.grantPoints };
+      if (expected && (expected.accounts !== totals.accounts || expected.emails !== totals.emails)) {
+        throw new LetterError('AUDIENCE_CHANGED', `the audience is now ${totals.accounts} accounts and ${totals.emails} emails, not the ${expected.accounts} and ${expected.emails} confirmed`);
+      }
       await this.audit.record(em, {
         actorId: actor.id, action: 'letter.send', entityType: 'letter', entityId: id, before: { status: 'approved' }, after: { status: 'sending', ...totals },
       });

@@ -131,16 +131,17 @@ export class ConsoleLettersController {
     }
     const expectAccounts = integer(body, 'expectAccounts');
     const expectEmails = integer(body, 'expectEmails');
-    if (expectAccounts === undefined || expectEmails === undefined || !(await this.pages.audienceUnchanged(id, expectAccounts, expectEmails))) {
-      const alert = 'The audience changed since the confirmation was shown. Check the numbers below and confirm again.';
-      return sendView(res, 'console/letter-send', await this.pages.confirm(id, alert), 409);
-    }
+    const changed = async () => sendView(res, 'console/letter-send',
+      await this.pages.confirm(id, 'The audience changed since the confirmation was shown. Check the numbers below and confirm again.'), 409);
+    if (expectAccounts === undefined || expectEmails === undefined || Number.isNaN(expectAccounts) || Number.isNaN(expectEmails)) return changed();
     try {
-      const l = await this.letters.send(id, user.actor);
+      // The service checks the confirmed numbers against the audience it freezes, in the same transaction.
+      const l = await this.letters.send(id, user.actor, { accounts: expectAccounts, emails: expectEmails });
       const numbers = audienceNumbers(l.accounts.total, l.recipients.total, l.accounts.total * l.grantPoints);
       this.cookies.setFlash(res, { kind: 'success', text: `Sending “${l.title}” to ${numbers}. The progress below fills as the batches go out.` });
     } catch (err) {
       if (!(err instanceof DomainError) || err.code === 'NOT_FOUND') throw err;
+      if (err.code === 'AUDIENCE_CHANGED') return changed();
       this.cookies.setFlash(res, { kind: 'error', text: 'Not sent: this letter is being sent or was sent already.' });
     }
     res.redirect(303, back);

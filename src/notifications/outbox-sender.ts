@@ -129,14 +129,15 @@ export class OutboxSender implements BeforeApplicationShutdown {
 
   private async claim(): Promise<NotificationEntity[]> {
     const token = randomUUID();
-    return this.queueTransaction(async (em) => {
+    // A claim that loses a deadlock (two senders, each also recording sent rows) changed nothing: try again.
+    return this.retryLockConflicts(() => this.queueTransaction(async (em) => {
       // Read the clock here: on SQLite the transaction may have waited in the queue.
       const now = new Date();
       const leaseUntil = new Date(now.getTime() + this.config.mail.leaseMs);
       const ids = await this.repo.findClaimable(em, now, this.config.mail.batchSize, !this.tx.isSqlite);
       await this.repo.claim(em, ids, token, now, leaseUntil);
       return this.repo.findClaimed(em, token);
-    });
+    }));
   }
 
   /** Sends one claimed email. */
@@ -207,7 +208,7 @@ export class OutboxSender implements BeforeApplicationShutdown {
         return await work();
       } catch (err) {
         if (attempt >= RECORD_TRIES || !isLockConflict(err)) throw err;
-        this.logger.warn(`recording an outbox round hit a lock conflict (try ${attempt}): ${(err as Error).message}`);
+        this.logger.warn(`an outbox transaction hit a lock conflict (try ${attempt}): ${(err as Error).message}`);
         await sleep(attempt * 25);
       }
     }

@@ -16,7 +16,6 @@ export class GrantBatchesScheduler implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.registry || !this.config.schedulerEnabled) return;
     registerIntervalJob(this.registry, 'grant-batches', this.config.campaigns.intervalMs, this.logger, () => this.batches.runBatch());
   }
 }

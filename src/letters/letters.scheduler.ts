@@ -23,7 +23,6 @@ export class LettersScheduler implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.registry || !this.config.schedulerEnabled) return;
     registerIntervalJob(this.registry, 'letters', this.config.campaigns.intervalMs, this.logger, () => this.letters.runBatch());
   }
 }

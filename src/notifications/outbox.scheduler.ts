@@ -21,7 +21,7 @@ export class OutboxScheduler implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.registry || !this.config.schedulerEnabled) return;
+    if (!this.registry) return;
     if (!this.sender.enabled) {
       this.logger.warn('SMTP_URL is not set: emails stay in the outbox (console → Outbox) until a mail server is configured');
       return;

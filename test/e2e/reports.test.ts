@@ -13,8 +13,8 @@
  */
 import request from 'supertest';
 import {
-  addDays, approvedLetter, at, csvBytes, getRaw, grant, LetterBody, letterOf, makeAccount, makeIncidentType, makeTicket,
-  mondayOf, monthOf, movePayments, moveTicket, runCampaigns, sendLetter, setPolicy, setTime, utcDay,
+  addDays, approvedLetter, at, classifyTicket, csvBytes, getRaw, grant, LetterBody, letterOf, makeAccount, makeIncidentType, makeTicket,
+  mondayOf, monthOf, movePayments, moveTicket, runCampaigns, sendLetter, setPolicy, setTime, ticketId, utcDay,
 } from '../factories';
 import { messageOf } from '../factories/db';
 import { buy5get6Id, makePurchase, payPurchase } from '../factories/purchases';
@@ -73,16 +73,8 @@ describe(`reports: summary, top accounts, migration, dashboard, CSV (${DB})`, ()
     if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
-  const ticket = async (body: Record<string, unknown>): Promise<string> => {
-    const res = await makeTicket(t, body);
-    if (res.status !== 201) throw new Error(`ticket: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body.id;
-  };
-  const classify = async (id: string, fault: string) => {
-    const res = await request(t.http).post(`/api/tickets/${id}/classify`).set(t.admin.auth).send({ fault });
-    if (res.status !== 200) throw new Error(`classify: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
+  const ticket = (body: Record<string, unknown>) => ticketId(t, body);
+  const classify = (id: string, fault: string) => classifyTicket(t, id, fault);
   const adjust = async (accountId: string, delta: number): Promise<string> =>
     (await request(t.http).post(`/api/accounts/${accountId}/points/adjustments`).set(t.admin.auth).send({ delta, reason: 'correction after review' }).expect(201)).body.id;
   const close = (accountId: string) =>

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { dbTime } from '../../src/common/database/sql';
 import { TestApp, TestUser } from '../helpers/test-app';
+import { makeTicket } from './index';
 
 /*
  * Helpers for the reports tests: placing rows at known times (rows get
@@ -9,6 +10,20 @@ import { TestApp, TestUser } from '../helpers/test-app';
  */
 
 export const DAY_MS = 86_400_000;
+
+/** Logs a ticket through the API and returns its id (throws on anything but 201). */
+export async function ticketId(t: TestApp, body: Record<string, unknown>): Promise<string> {
+  const res = await makeTicket(t, body);
+  if (res.status !== 201) throw new Error(`ticket: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+/** Reclassifies a ticket as the admin (throws on anything but 200). */
+export async function classifyTicket(t: TestApp, id: string, fault: string) {
+  const res = await request(t.http).post(`/api/tickets/${id}/classify`).set(t.admin.auth).send({ fault });
+  if (res.status !== 200) throw new Error(`classify: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
 
 /** The UTC calendar day of a time, YYYY-MM-DD. */
 export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);

@@ -16,7 +16,7 @@ import { Period } from '../../src/common/database/periods';
 import { TransactionService } from '../../src/common/database/transaction.service';
 import { TicketRollupRepository } from '../../src/tickets/ticket-rollup.repository';
 import { TicketsService } from '../../src/tickets/tickets.service';
-import { addDays, at, DAY_MS, getRaw, grant, makeAccount, makeIncidentType, makeTicket, mondayOf, moveTicket, setPolicy, utcDay } from '../factories';
+import { addDays, at, classifyTicket, DAY_MS, getRaw, grant, makeAccount, makeIncidentType, makeTicket, mondayOf, moveTicket, setPolicy, ticketId, utcDay } from '../factories';
 import { sharedTestDatabase, startTestApp, TestApp, TestUser } from '../helpers/test-app';
 import { onMariaDb, TestDatabase } from '../helpers/test-database';
 
@@ -68,16 +68,8 @@ describe(`reports from daily ticket totals (${DB})`, () => {
 
   let ids: Record<'W1' | 'W2' | 'P1' | 'P2' | 'F1' | 'N1' | 'U1' | 'P3' | 'F2', string>;
 
-  const ticket = async (body: Record<string, unknown>): Promise<string> => {
-    const res = await makeTicket(t, body);
-    if (res.status !== 201) throw new Error(`ticket: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body.id;
-  };
-  const classify = async (id: string, fault: string) => {
-    const res = await request(t.http).post(`/api/tickets/${id}/classify`).set(t.admin.auth).send({ fault });
-    if (res.status !== 200) throw new Error(`classify: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
+  const ticket = (body: Record<string, unknown>) => ticketId(t, body);
+  const classify = (id: string, fault: string) => classifyTicket(t, id, fault);
   const get = async (url: string) => {
     const res = await request(t.http).get(url).set(manager.auth);
     if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${JSON.stringify(res.body)}`);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { LRUCache } from 'lru-cache';
 import { Actor, ROLES, Role } from './actor';
 
 /** `api`: Bearer tokens for the JSON API. `console`: the console's session cookie, revocable by logging out. */
@@ -19,6 +20,9 @@ export interface VerifiedToken {
   issuedAt: number;
 }
 
+/** Tokens remembered as verified; an agent's console and its API client send the same few over and over. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 /**
  * Issues and checks signed access tokens. A token only works where it was
  * issued for: a console cookie is refused as an API Bearer token, so logging
@@ -27,6 +31,13 @@ export interface VerifiedToken {
  */
 @Injectable()
 export class TokenService {
+  /**
+   * Checking a token's signature and claims costs more CPU than the rest of
+   * a small request's authentication; a token is immutable, so the answer is
+   * kept until the token expires (the entry's ttl), never longer.
+   */
+  private readonly verified = new LRUCache<string, { kind: TokenKind; token: VerifiedToken; expiresAt: number }>({ max: VERIFIED_CACHE_SIZE });
+
   constructor(private readonly jwt: JwtService) {}
 
   issue(actor: Actor, kind: TokenKind = 'api'): string {
@@ -39,12 +50,20 @@ export class TokenService {
   /** The actor a token names, or null when it is missing, forged, expired, malformed or of the other kind. */
   verify(token: string | undefined, kind: TokenKind = 'api'): VerifiedToken | null {
     if (!token) return null;
+    const known = this.verified.get(token);
+    if (known && Date.now() < known.expiresAt) return known.kind === kind ? known.token : null;
+    let c: TokenClaims & { exp?: number };
     try {
-      const c = this.jwt.verify<TokenClaims>(token);
-      if (!ROLES.includes(c.role) || c.typ !== kind) return null;
-      return { actor: { id: Number(c.sub), role: c.role, accountId: c.acc === null ? null : Number(c.acc) }, issuedAt: c.iatMs };
+      c = this.jwt.verify<TokenClaims & { exp?: number }>(token);
     } catch {
       return null;
     }
+    if (!ROLES.includes(c.role) || (c.typ !== 'api' && c.typ !== 'console')) return null;
+    // Shared by every request that presents the token: frozen, so none can change it for the others.
+    const actor = Object.freeze({ id: Number(c.sub), role: c.role, accountId: c.acc === null ? null : Number(c.acc) });
+    const verified = Object.freeze({ actor, issuedAt: c.iatMs });
+    const ttl = c.exp === undefined ? 0 : c.exp * 1000 - Date.now();
+    if (ttl > 0) this.verified.set(token, { kind: c.typ, token: verified, expiresAt: c.exp! * 1000 }, { ttl });
+    return c.typ === kind ? verified : null;
   }
 }

@@ -18,6 +18,14 @@ describe('buildConfig', () => {
     expect(c.schedulerEnabled).toBe(false);
   });
 
+  it('runs one process unless WEB_CONCURRENCY asks for workers, which need MySQL', () => {
+    expect(buildConfig({}).workers).toBe(1);
+    expect(buildConfig({ DATABASE_URL: 'mysql://u:p@db:3306/pointdesk', WEB_CONCURRENCY: '4' }).workers).toBe(4);
+    expect(() => buildConfig({ WEB_CONCURRENCY: '2' })).toThrow(/WEB_CONCURRENCY: more than one worker needs DATABASE_URL/);
+    expect(buildConfig({ WEB_CONCURRENCY: '1' }).workers).toBe(1);
+    expect(() => buildConfig({ DATABASE_URL: 'mysql://u:p@db:3306/pointdesk', WEB_CONCURRENCY: '0' })).toThrow(/WEB_CONCURRENCY/);
+  });
+
   it('lists every bad variable, by name, in one error', () => {
     expect(() => buildConfig({ PORT: 'abc', DATABASE_URL: 'postgres://x', SESSION_SECRET: 'short', ADMIN_EMAIL: 'nope' }))
       .toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*SESSION_SECRET[\s\S]*ADMIN_EMAIL/);

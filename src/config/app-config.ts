@@ -8,6 +8,8 @@ export type DatabaseConfig =
 /** Typed, frozen configuration. Code reads this, never process.env. */
 export interface AppConfig {
   readonly port: number;
+  /** Worker processes sharing the port (WEB_CONCURRENCY); 1 runs the app in this process. */
+  readonly workers: number;
   readonly database: DatabaseConfig;
   readonly sessionSecret: string;
   readonly sessionSecretGenerated: boolean;
@@ -68,8 +70,13 @@ export function buildConfig(raw: Record<string, string | undefined> = process.en
     const missing = env.STRIPE_SECRET_KEY ? 'STRIPE_WEBHOOK_SECRET' : 'STRIPE_SECRET_KEY';
     throw new Error(`Invalid configuration:\n  - ${missing}: card payments need both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET`);
   }
+  const workers = env.WEB_CONCURRENCY ?? 1;
+  if (workers > 1 && database.type === 'sqlite') {
+    throw new Error('Invalid configuration:\n  - WEB_CONCURRENCY: more than one worker needs DATABASE_URL (MySQL); the embedded SQLite database has a single writer');
+  }
   return Object.freeze({
     port,
+    workers,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     publicUrlDefaulted: !env.PUBLIC_URL,
     database,

@@ -123,7 +123,11 @@ export class EnvSchema {
   @IsOptional() @IsInt() @Min(1) @Max(24 * 90)
   INVITATION_TTL_HOURS?: number;
 
-  /** Size of the MySQL connection pool. */
+  /** Processes serving requests (one per core is the usual choice); more than 1 needs DATABASE_URL. */
+  @IsOptional() @IsInt() @Min(1) @Max(64)
+  WEB_CONCURRENCY?: number;
+
+  /** Size of the MySQL connection pool (of each worker process). */
   @IsOptional() @IsInt() @Min(1) @Max(500)
   DB_POOL_SIZE?: number;
 }

@@ -18,15 +18,19 @@ export class TicketsRepository {
   constructor(@InjectRepository(TicketEntity) private readonly repo: Repository<TicketEntity>) {}
 
   /** Runs for every logged call: hand-written (see common/database/sql.ts). */
-  async insert(em: EntityManager, t: Omit<TicketEntity, 'id'>): Promise<TicketEntity> {
+  /**
+   * Inserts the ticket if `source` (a FROM clause, see
+   * AccountsService.openAccountSource) yields a row; null when it does not.
+   */
+  async insertFrom(em: EntityManager, t: Omit<TicketEntity, 'id'>, source: { sql: string; params: unknown[] }): Promise<TicketEntity | null> {
     const r = await execute(em,
       'INSERT INTO tickets (account_id, channel, priority, subject, description, incident_type_id, fault, status, charge_kind, ' +
         'charge_points, charge_fee_cents, bonus_points, charge_version, created_by_id, created_at, resolved_at, resolution) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        `SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? ${source.sql}`,
       [t.accountId, t.channel, t.priority, t.subject, t.description, t.incidentTypeId, t.fault, t.status, t.chargeKind,
         t.chargePoints, t.chargeFeeCents, t.bonusPoints, t.chargeVersion, t.createdById, dbTime(em, t.createdAt),
-        t.resolvedAt && dbTime(em, t.resolvedAt), t.resolution]);
-    return { ...t, id: r.insertId };
+        t.resolvedAt && dbTime(em, t.resolvedAt), t.resolution, ...source.params]);
+    return r.affected === 1 ? { ...t, id: r.insertId } : null;
   }
 
   findById(id: number, em?: EntityManager): Promise<TicketEntity | null> {

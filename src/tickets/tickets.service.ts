@@ -241,13 +241,18 @@ export class TicketsService {
     // The ticket is inserted with the effect its classification should have;
     // only a shortfall (fee instead of points) needs a second write.
     const expected = expectedEffect(intent);
+    if (!canSeeAccount(actor, input.accountId)) throw new TicketError('NOT_FOUND', `account ${input.accountId} not found`);
     const ticket = await this.tx.run(undefined, async (em) => {
-      await this.accounts.assertOpen(em, actor, input.accountId);
-      const row = await this.repo.insert(em, {
+      // Inserted only for an open account: one statement instead of a check and an insert.
+      const row = await this.repo.insertFrom(em, {
         accountId: input.accountId, ...cls, priority: input.priority ?? 'normal', subject: input.subject,
         description: input.description ?? null, status: 'open', ...effectColumns(expected), chargeVersion: 0,
         createdById: actor.id, createdAt, resolvedAt: null, resolution: null,
-      });
+      }, this.accounts.openAccountSource(input.accountId));
+      if (!row) {
+        await this.accounts.assertOpen(em, actor, input.accountId);
+        throw new TicketError('CONFLICT', `account ${input.accountId} changed while the call was logged; try again`);
+      }
       const effect = await this.apply(em, row, 0, intent, policy, actor);
       if (effect.kind !== expected.kind) await this.repo.update(em, row.id, effectColumns(effect));
       // A call that is charged (or earns a bonus) as it is logged changes points or money: audited like a reclassification.

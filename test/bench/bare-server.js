@@ -16,14 +16,31 @@
  * client) debits; if the balance does not cover it the ticket is marked with
  * a fee instead (one UPDATE), as Pointdesk would.
  *
- * Env: DATABASE_URL (mysql://…/db), PORT, DB_POOL_SIZE (default 20),
- * BARE_ACTOR_ID (stored as created_by_id / actor_id, like the agent's id).
+ * Env: DATABASE_URL (mysql://…/db), PORT, DB_POOL_SIZE (default 20, per
+ * worker), BARE_ACTOR_ID (stored as created_by_id / actor_id, like the
+ * agent's id), WEB_CONCURRENCY (worker processes sharing the port, as
+ * Pointdesk's; default 1).
  *
  * Routes: POST /tickets → 201 JSON ticket; GET /health → 200.
  */
 
+const cluster = require('node:cluster');
 const http = require('node:http');
 const mysql = require('mysql2/promise');
+
+const workers = Number(process.env.WEB_CONCURRENCY || 1);
+if (workers > 1 && cluster.isPrimary) {
+  for (let i = 0; i < workers; i++) cluster.fork();
+  const stop = () => {
+    for (const w of Object.values(cluster.workers)) w.process.kill('SIGTERM');
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers).length === 0) process.exit(0);
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  return;
+}
 
 const CHANNELS = ['phone', 'email', 'portal'];
 const FAULTS = ['undetermined', 'provider', 'client'];

@@ -97,7 +97,7 @@ async function main() {
   log(`  node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}` + (scratch ? `, MariaDB ${ctx.db.version}` : ''));
   const accessLog = ['info', 'debug', 'trace'].includes(cfg.logLevel) ? 'per-request access log on' : 'no per-request access log';
   if (scratch) {
-    log(`  scratch database ${ctx.db.name}; Pointdesk LOG_LEVEL=${cfg.logLevel} (${accessLog}), pool ${cfg.poolSize}, ` +
+    log(`  scratch database ${ctx.db.name}; Pointdesk LOG_LEVEL=${cfg.logLevel} (${accessLog}), ${cfg.workers} worker process(es) with a pool of ${cfg.poolSize} each (the bare server alike), ` +
       'scheduler off (on, with an SMTP sink, for the mail and letter scenarios)');
   }
   log(`  load: autocannon, ${cfg.connections} connections, ${cfg.warmup} s warm-up + ${cfg.duration} s measured per scenario`);

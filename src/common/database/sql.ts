@@ -3,7 +3,7 @@ import { DateUtils } from 'typeorm/util/DateUtils';
 
 /*
  * Hand-written statements for the few queries on the hot path (logging a
- * call: account check, ticket insert, guarded balance update, ledger and
+ * call: ticket insert (checking the account is open), guarded balance update, ledger and
  * audit inserts). TypeORM's query builder re-parses every query and its
  * parameters on each call, which cost more CPU than the database work here
  * (measured with `npm run bench`). These statements use only `?`

@@ -6,6 +6,7 @@
  * profile the server) need no code change.
  */
 
+const os = require('node:os');
 const path = require('node:path');
 
 function int(name, fallback) {
@@ -46,6 +47,11 @@ module.exports = Object.freeze({
   seedConcurrency: int('BENCH_SEED_CONCURRENCY', 16),
   /** Pointdesk's default DB_POOL_SIZE; the bare server uses the same. */
   poolSize: 20,
+  /**
+   * Worker processes of Pointdesk (WEB_CONCURRENCY) and of the bare server
+   * alike: one per core, as deployed. 1 measures a single process.
+   */
+  workers: Math.max(1, int('BENCH_WORKERS', os.cpus().length)),
   /**
    * Pointdesk's LOG_LEVEL. `warn` turns per-request access logs (info) off;
    * errors and 4xx/5xx would still be logged. The bare server logs nothing.

@@ -36,6 +36,7 @@ async function startPointdesk(ctx, extraEnv = {}, healthTimeoutMs = 120000) {
       SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
       LOG_LEVEL: cfg.logLevel,
       SCHEDULER_ENABLED: 'false',
+      WEB_CONCURRENCY: String(cfg.workers),
       // Empty = unset for Pointdesk: no mail, default pool size and campaign pace, whatever the caller's shell has.
       SMTP_URL: '',
       DB_POOL_SIZE: '',
@@ -146,6 +147,7 @@ const bare = {
         DATABASE_URL: ctx.db.url,
         PORT: String(port),
         DB_POOL_SIZE: String(ctx.cfg.poolSize),
+        WEB_CONCURRENCY: String(ctx.cfg.workers),
         BARE_ACTOR_ID: ctx.seed ? String(ctx.seed.agentId) : '',
       },
     });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { createApp } from './bootstrap';
-import { superviseWorkers } from './cluster';
+import { JOBS_READY, superviseWorkers, workerRole } from './cluster';
 import { AppConfig, buildConfig } from './config/app-config';
 
 const say = (text: string) => process.stdout.write(text);
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) {
     superviseWorkers({
       workers: config.workers,
+      jobs: config.schedulerEnabled,
       // Tokens and cookies signed by one worker must be accepted by the others.
       env: config.sessionSecretGenerated ? { SESSION_SECRET: config.sessionSecret } : {},
       log: (line) => say(`${line}\n`),
@@ -33,7 +34,12 @@ async function main(): Promise<void> {
     return;
   }
   const { app, generatedAdminPassword } = await createApp(config);
-  await app.listen(config.port);
+  if (workerRole() === 'jobs') {
+    // The background jobs (started by createApp) run here; the web workers answer requests.
+    process.send!(JOBS_READY);
+  } else {
+    await app.listen(config.port);
+  }
   // With several workers the supervisor says it once.
   if (!cluster.isWorker) say(`\n${describe(config)}\n`);
   if (generatedAdminPassword) {

@@ -2,9 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transpileModule, ModuleKind, ScriptTarget } from 'typescript';
+import { JOBS_NICENESS } from '../../src/cluster';
 
 /**
  * The worker supervisor of WEB_CONCURRENCY (src/cluster.ts) with real
@@ -16,28 +17,43 @@ import { transpileModule, ModuleKind, ScriptTarget } from 'typescript';
 
 let dir: string;
 
-/** The primary runs superviseWorkers; a worker answers GET / with its pid and role, and exits on GET /crash. */
+/**
+ * The primary runs superviseWorkers as main.ts does. A web worker answers
+ * GET / with its pid and environment and exits on GET /crash; the jobs
+ * worker says it is ready and exits when sent "crash".
+ */
 const FIXTURE = `
 const cluster = require('node:cluster');
 const http = require('node:http');
+const { superviseWorkers, workerRole, JOBS_READY } = require('./cluster.js');
+const say = (line) => process.stdout.write(line + '\\n');
 if (cluster.isPrimary) {
-  require('./cluster.js').superviseWorkers({
+  superviseWorkers({
     workers: Number(process.env.WORKERS),
+    jobs: process.env.JOBS === '1',
     env: { SHARED: 'from-primary' },
-    log: (line) => process.stdout.write('supervisor: ' + line + '\\n'),
-    onStarted: () => process.stdout.write('supervisor: started\\n'),
+    log: (line) => say('supervisor: ' + line),
+    onStarted: () => say('supervisor: started'),
   });
 } else if (process.env.FAIL_AT_START === '1') {
   process.exit(3);
 } else {
-  process.stdout.write('worker starting ' + process.pid + '\\n');
-  // Slow to start, like the app applying migrations: a worker forked too early would say "starting" meanwhile.
-  setTimeout(() => http.createServer((req, res) => {
-    if (req.url === '/crash') { res.end('bye'); setImmediate(() => process.exit(1)); return; }
-    res.setHeader('connection', 'close');
-    res.end(JSON.stringify({ pid: process.pid, jobs: process.env.SCHEDULER_ENABLED !== 'false', shared: process.env.SHARED }));
-  }).listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('worker listening ' + process.pid + '\\n')), 300);
+  say('worker starting ' + process.pid);
   process.on('SIGTERM', () => process.exit(0));
+  // Slow to start, like the app applying migrations: a worker forked too early would say "starting" meanwhile.
+  setTimeout(() => {
+    if (workerRole() === 'jobs') {
+      process.on('message', (m) => { if (m === 'crash') process.exit(1); });
+      process.send(JOBS_READY);
+      say('worker ready-for-jobs ' + process.pid);
+      return;
+    }
+    http.createServer((req, res) => {
+      if (req.url === '/crash') { res.end('bye'); setImmediate(() => process.exit(1)); return; }
+      res.setHeader('connection', 'close');
+      res.end(JSON.stringify({ pid: process.pid, role: workerRole(), scheduler: process.env.SCHEDULER_ENABLED, shared: process.env.SHARED }));
+    }).listen(Number(process.env.PORT), '127.0.0.1', () => say('worker listening ' + process.pid));
+  }, 300);
 }
 `;
 
@@ -60,7 +76,7 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Answer { pid: number; jobs: boolean; shared: string }
+interface Answer { pid: number; role: string; scheduler?: string; shared: string }
 
 function ask(port: number, path = '/'): Promise<Answer> {
   return new Promise((resolve, reject) => {
@@ -104,46 +120,70 @@ async function workersSeen(port: number, n: number): Promise<Map<number, Answer>
   return seen;
 }
 
-it('starts the first worker alone, then the others; only the first runs the background jobs; every worker serves', async () => {
+it('starts the jobs worker alone, then the web workers; only the jobs worker runs the jobs, at a lower priority, and serves nothing', async () => {
   const port = await freePort();
-  const s = new Supervisor({ WORKERS: '3', PORT: String(port) });
+  const s = new Supervisor({ WORKERS: '2', JOBS: '1', PORT: String(port) });
   try {
-    await s.waitFor('worker listening', 3);
-    // The others were forked only once the first listened (it applies the migrations alone).
+    await s.waitFor('worker listening', 2);
+    // The web workers were forked only once the jobs worker was ready (it applies the migrations alone).
     const events = s.output.split('\n').filter((l) => l.startsWith('worker ')).map((l) => l.split(' ')[1]);
-    expect(events).toEqual(['starting', 'listening', 'starting', 'starting', 'listening', 'listening']);
-    expect(s.output).toMatch(/3 workers \(pid \d+ supervises\); background jobs run in worker \d+/);
+    expect(events).toEqual(['starting', 'ready-for-jobs', 'starting', 'starting', 'listening', 'listening']);
+    expect(s.output).toMatch(/2 web workers and a background-jobs worker \(pid \d+ supervises\)/);
+    const jobsPid = Number(/worker ready-for-jobs (\d+)/.exec(s.output)![1]);
+    expect(getPriority(jobsPid)).toBe(JOBS_NICENESS);
 
-    const seen = await workersSeen(port, 3);
-    expect(seen.size).toBe(3);
-    expect([...seen.values()].filter((a) => a.jobs)).toHaveLength(1);
-    expect([...seen.values()].every((a) => a.shared === 'from-primary')).toBe(true);
+    const seen = await workersSeen(port, 2);
+    expect(seen.size).toBe(2);
+    expect(seen.has(jobsPid)).toBe(false);
+    for (const a of seen.values()) {
+      expect(a).toMatchObject({ role: 'web', scheduler: 'false', shared: 'from-primary' });
+      expect(getPriority(a.pid)).toBe(getPriority(process.pid));
+    }
   } finally {
     s.proc.kill('SIGTERM');
     await s.exited;
   }
 });
 
-it('replaces a worker that dies; the replacement of the jobs worker takes over the jobs', async () => {
+it('without the scheduler, starts one web worker alone (it migrates), then the others', async () => {
   const port = await freePort();
-  const s = new Supervisor({ WORKERS: '2', PORT: String(port) });
+  const s = new Supervisor({ WORKERS: '3', JOBS: '0', PORT: String(port) });
+  try {
+    await s.waitFor('worker listening', 3);
+    const events = s.output.split('\n').filter((l) => l.startsWith('worker ')).map((l) => l.split(' ')[1]);
+    expect(events).toEqual(['starting', 'listening', 'starting', 'starting', 'listening', 'listening']);
+    expect(s.output).toMatch(/3 web workers \(pid \d+ supervises\)/);
+    expect((await workersSeen(port, 3)).size).toBe(3);
+  } finally {
+    s.proc.kill('SIGTERM');
+    await s.exited;
+  }
+});
+
+it('replaces a worker that dies by one of its role', async () => {
+  const port = await freePort();
+  const s = new Supervisor({ WORKERS: '2', JOBS: '1', PORT: String(port) });
   try {
     await s.waitFor('worker listening', 2);
     const before = await workersSeen(port, 2);
-    const jobsPid = [...before.values()].find((a) => a.jobs)!.pid;
-
-    // Crash whichever worker answers until the jobs worker has been hit.
-    for (let i = 0; i < 20 && !s.output.includes(`worker ${jobsPid} exited`); i++) {
-      await ask(port, '/crash');
-      await s.waitFor('starting a replacement', i + 1);
-      await s.waitFor('worker listening', 3 + i);
-    }
-    expect(s.output).toContain(`worker ${jobsPid} exited (code 1); starting a replacement`);
-
+    // A web worker: the one that answers crashes.
+    await ask(port, '/crash');
+    await s.waitFor('starting a replacement');
+    expect(s.output).toMatch(/web worker \d+ exited \(code 1\); starting a replacement/);
+    await s.waitFor('worker listening', 3);
     const after = await workersSeen(port, 2);
     expect(after.size).toBe(2);
-    expect(after.has(jobsPid)).toBe(false);
-    expect([...after.values()].filter((a) => a.jobs)).toHaveLength(1);
+    for (const a of after.values()) expect(a.role).toBe('web');
+    expect([...after.keys()].filter((pid) => !before.has(pid))).toHaveLength(1);
+
+    // The jobs worker: its replacement is a jobs worker again, at the lower priority.
+    const jobsPid = Number(/worker ready-for-jobs (\d+)/.exec(s.output)![1]);
+    process.kill(jobsPid, 'SIGKILL');
+    await s.waitFor(`jobs worker ${jobsPid} exited (SIGKILL); starting a replacement`);
+    await s.waitFor('worker ready-for-jobs', 2);
+    const replacement = Number([...s.output.matchAll(/worker ready-for-jobs (\d+)/g)][1][1]);
+    expect(replacement).not.toBe(jobsPid);
+    expect(getPriority(replacement)).toBe(JOBS_NICENESS);
   } finally {
     s.proc.kill('SIGTERM');
     await s.exited;
@@ -152,9 +192,9 @@ it('replaces a worker that dies; the replacement of the jobs worker takes over t
 
 it('SIGTERM stops every worker and then the supervisor, with exit code 0', async () => {
   const port = await freePort();
-  const s = new Supervisor({ WORKERS: '2', PORT: String(port) });
+  const s = new Supervisor({ WORKERS: '2', JOBS: '1', PORT: String(port) });
   await s.waitFor('worker listening', 2);
-  const pids = [...(await workersSeen(port, 2)).keys()];
+  const pids = [...(await workersSeen(port, 2)).keys(), Number(/worker ready-for-jobs (\d+)/.exec(s.output)![1])];
   s.proc.kill('SIGTERM');
   expect(await s.exited).toEqual({ code: 0, signal: null });
   expect(s.output).toContain('SIGTERM: stopping the workers');
@@ -162,8 +202,10 @@ it('SIGTERM stops every worker and then the supervisor, with exit code 0', async
 });
 
 it('stops with the worker\'s exit code when the first worker cannot start (bad configuration or database)', async () => {
-  const s = new Supervisor({ WORKERS: '2', PORT: String(await freePort()), FAIL_AT_START: '1' });
-  expect(await s.exited).toEqual({ code: 3, signal: null });
-  expect(s.output).toMatch(/worker \d+ exited \(code 3\) before the server started; stopping/);
-  expect(s.output).not.toContain('worker listening');
+  for (const jobs of ['1', '0']) {
+    const s = new Supervisor({ WORKERS: '2', JOBS: jobs, PORT: String(await freePort()), FAIL_AT_START: '1' });
+    expect(await s.exited).toEqual({ code: 3, signal: null });
+    expect(s.output).toMatch(/(jobs|web) worker \d+ exited \(code 3\) before the server started; stopping/);
+    expect(s.output).not.toContain('worker listening');
+  }
 });

@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { runMigrations } from './common/database/migrate';
 import { GlobalExceptionFilter } from './common/http/exception.filter';
+import { assignRequestId } from './common/logging/logging.module';
 import { RejectPrototypeKeysPipe } from './common/http/reject-prototype-keys.pipe';
 import { AppConfig } from './config/app-config';
 import { configureViews } from './console/views.setup';
@@ -38,6 +39,7 @@ export async function createApp(config: AppConfig, opts: { quiet?: boolean } = {
   else app.useLogger(false);
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  app.use(assignRequestId);
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -20,7 +20,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     let body = toHttpError(err);
     if (!body) {
-      this.logger.error(`unhandled error on ${req.method} ${redactUrl(req.originalUrl)}`, err instanceof Error ? err.stack : String(err));
+      this.logger.error(`unhandled error on ${req.method} ${redactUrl(req.originalUrl)} (request ${req.id})`, err instanceof Error ? err.stack : String(err));
       body = INTERNAL_ERROR;
     }
     if (res.headersSent) return;

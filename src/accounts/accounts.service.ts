@@ -157,10 +157,6 @@ export class AccountsService {
   }
 
   /**
-   * For other modules acting on an account inside their transaction (logging
-   * a call): the account must exist, be visible to the actor, and be open.
-   */
-  /**
    * A FROM clause yielding one row when account `id` is open and none
    * otherwise, for a statement that writes only for an open account
    * (`INSERT … SELECT … FROM`), saving the separate check's round trip.
@@ -170,6 +166,10 @@ export class AccountsService {
     return { sql: "FROM accounts WHERE id = ? AND status <> 'closed'", params: [id] };
   }
 
+  /**
+   * For other modules acting on an account inside their transaction (logging
+   * a call): the account must exist, be visible to the actor, and be open.
+   */
   async assertOpen(em: EntityManager, actor: Actor, id: number): Promise<void> {
     const status = canSeeAccount(actor, id) ? await this.repo.findStatus(em, id) : null;
     if (!status) throw new AccountError('NOT_FOUND', `account ${id} not found`);

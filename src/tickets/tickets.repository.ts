@@ -17,10 +17,10 @@ export interface TicketFilter {
 export class TicketsRepository {
   constructor(@InjectRepository(TicketEntity) private readonly repo: Repository<TicketEntity>) {}
 
-  /** Runs for every logged call: hand-written (see common/database/sql.ts). */
   /**
    * Inserts the ticket if `source` (a FROM clause, see
    * AccountsService.openAccountSource) yields a row; null when it does not.
+   * Runs for every logged call: hand-written (see common/database/sql.ts).
    */
   async insertFrom(em: EntityManager, t: Omit<TicketEntity, 'id'>, source: { sql: string; params: unknown[] }): Promise<TicketEntity | null> {
     const r = await execute(em,

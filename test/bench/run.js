@@ -67,14 +67,14 @@ async function runScenario(s) {
   const server = await useServer(s.server);
   if (server.proc.exitInfo) throw new Error(`${SERVERS[s.server].name} is not running:\n${server.proc.output()}`);
   log(`Scenario ${s.id}: ${s.label} — ` +
-    (s.measure ? 'custom measurement' : `${cfg.connections} connections, ${cfg.warmup} s warm-up + ${cfg.duration} s`));
+    (s.measure ? 'custom measurement' : `${s.connections ?? cfg.connections} connection(s), ${cfg.warmup} s warm-up + ${cfg.duration} s`));
   const state = s.before ? await s.before(ctx) : undefined;
   const loadBefore = os.loadavg()[0];
   const result = s.measure
     ? await s.measure(ctx, server)
     : await measure({
       url: server.url,
-      connections: cfg.connections,
+      connections: s.connections ?? cfg.connections,
       duration: cfg.duration,
       warmup: cfg.warmup,
       makeRequests: () => s.requests(ctx),

@@ -6,6 +6,7 @@
  *   id        unique key (BENCH_SCENARIOS=id1,id2 runs a subset)
  *   server    'pointdesk' | 'pointdesk-mail' | 'pointdesk-campaign' | 'pointdesk-scale' | 'bare' (see lib/servers.js)
  *   label     how the summary names it
+ *   connections  optional; autocannon connections instead of BENCH_CONNECTIONS
  *   requests(ctx)      → autocannon `requests` array (called per run; use
  *                        setupRequest to vary each request)
  *   before(ctx)        optional; its result is handed to after()
@@ -101,6 +102,14 @@ async function measureMailRate(ctx) {
   };
 }
 
+/** A 3–5 letter fragment of a real name or email, different on every request. */
+const searchRequests = (ctx) => [{
+  method: 'GET',
+  path: '/api/accounts',
+  headers: { authorization: `Bearer ${ctx.seed.agentToken}` },
+  setupRequest: (req) => ({ ...req, path: `/api/accounts?q=${encodeURIComponent(pick(ctx.seed.fragments))}` }),
+}];
+
 const ratio = (a, b) => (a && b && b.rps > 0 ? a.rps / b.rps : undefined);
 
 module.exports = [
@@ -125,14 +134,18 @@ module.exports = [
     id: 'search',
     server: 'pointdesk',
     label: 'GET /api/accounts?q=',
-    // A 3–5 letter fragment of a real name or email, different on every request.
-    requests: (ctx) => [{
-      method: 'GET',
-      path: '/api/accounts',
-      headers: { authorization: `Bearer ${ctx.seed.agentToken}` },
-      setupRequest: (req) => ({ ...req, path: `/api/accounts?q=${encodeURIComponent(pick(ctx.seed.fragments))}` }),
-    }],
+    requests: searchRequests,
     note: (r, all, ctx) => `${ctx.seed.accountIds.length.toLocaleString('en-US')} accounts`,
+    targets: [{ what: 'p99', unit: 'ms', value: (r) => r.p99, max: 20 }],
+  },
+  // What one agent typing sees: the same search from a single connection, no queue in front of it.
+  {
+    id: 'search-1',
+    server: 'pointdesk',
+    label: 'GET /api/accounts?q= (1 conn.)',
+    connections: 1,
+    requests: searchRequests,
+    note: (r, all, ctx) => `${ctx.seed.accountIds.length.toLocaleString('en-US')} accounts, one connection`,
     targets: [{ what: 'p99', unit: 'ms', value: (r) => r.p99, max: 20 }],
   },
   {

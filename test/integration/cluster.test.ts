@@ -100,6 +100,16 @@ class Supervisor {
     this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
+  /** What the workers said, in order: starting, ready-for-jobs, listening. */
+  events(): string[] {
+    return this.output.split('\n').filter((l) => l.startsWith('worker ')).map((l) => l.split(' ')[1]);
+  }
+
+  /** The pid of the n-th jobs worker that said it was ready. */
+  jobsPid(n = 0): number {
+    return Number([...this.output.matchAll(/worker ready-for-jobs (\d+)/g)][n][1]);
+  }
+
   async waitFor(text: string | RegExp, count = 1, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const matches = () => (typeof text === 'string' ? this.output.split(text).length - 1 : (this.output.match(new RegExp(text, 'g')) ?? []).length);
@@ -107,6 +117,19 @@ class Supervisor {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)} ×${count}; output:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+}
+
+/** Runs `check` against a supervisor of `workers` web workers (and a jobs worker when `jobs`), then stops it. */
+async function withSupervisor(workers: number, jobs: boolean, check: (s: Supervisor, port: number) => Promise<void>): Promise<void> {
+  const port = await freePort();
+  const s = new Supervisor({ WORKERS: String(workers), JOBS: jobs ? '1' : '0', PORT: String(port) });
+  try {
+    await s.waitFor('worker listening', workers);
+    await check(s, port);
+  } finally {
+    s.proc.kill('SIGTERM');
+    await s.exited;
   }
 }
 
@@ -120,51 +143,31 @@ async function workersSeen(port: number, n: number): Promise<Map<number, Answer>
   return seen;
 }
 
-it('starts the jobs worker alone, then the web workers; only the jobs worker runs the jobs, at a lower priority, and serves nothing', async () => {
-  const port = await freePort();
-  const s = new Supervisor({ WORKERS: '2', JOBS: '1', PORT: String(port) });
-  try {
-    await s.waitFor('worker listening', 2);
+it('starts the jobs worker alone, then the web workers; only the jobs worker runs the jobs, at a lower priority, and serves nothing', () =>
+  withSupervisor(2, true, async (s, port) => {
     // The web workers were forked only once the jobs worker was ready (it applies the migrations alone).
-    const events = s.output.split('\n').filter((l) => l.startsWith('worker ')).map((l) => l.split(' ')[1]);
-    expect(events).toEqual(['starting', 'ready-for-jobs', 'starting', 'starting', 'listening', 'listening']);
+    expect(s.events()).toEqual(['starting', 'ready-for-jobs', 'starting', 'starting', 'listening', 'listening']);
     expect(s.output).toMatch(/2 web workers and a background-jobs worker \(pid \d+ supervises\)/);
-    const jobsPid = Number(/worker ready-for-jobs (\d+)/.exec(s.output)![1]);
-    expect(getPriority(jobsPid)).toBe(JOBS_NICENESS);
+    expect(getPriority(s.jobsPid())).toBe(JOBS_NICENESS);
 
     const seen = await workersSeen(port, 2);
     expect(seen.size).toBe(2);
-    expect(seen.has(jobsPid)).toBe(false);
+    expect(seen.has(s.jobsPid())).toBe(false);
     for (const a of seen.values()) {
       expect(a).toMatchObject({ role: 'web', scheduler: 'false', shared: 'from-primary' });
       expect(getPriority(a.pid)).toBe(getPriority(process.pid));
     }
-  } finally {
-    s.proc.kill('SIGTERM');
-    await s.exited;
-  }
-});
+  }));
 
-it('without the scheduler, starts one web worker alone (it migrates), then the others', async () => {
-  const port = await freePort();
-  const s = new Supervisor({ WORKERS: '3', JOBS: '0', PORT: String(port) });
-  try {
-    await s.waitFor('worker listening', 3);
-    const events = s.output.split('\n').filter((l) => l.startsWith('worker ')).map((l) => l.split(' ')[1]);
-    expect(events).toEqual(['starting', 'listening', 'starting', 'starting', 'listening', 'listening']);
+it('without the scheduler, starts one web worker alone (it migrates), then the others', () =>
+  withSupervisor(3, false, async (s, port) => {
+    expect(s.events()).toEqual(['starting', 'listening', 'starting', 'starting', 'listening', 'listening']);
     expect(s.output).toMatch(/3 web workers \(pid \d+ supervises\)/);
     expect((await workersSeen(port, 3)).size).toBe(3);
-  } finally {
-    s.proc.kill('SIGTERM');
-    await s.exited;
-  }
-});
+  }));
 
-it('replaces a worker that dies by one of its role', async () => {
-  const port = await freePort();
-  const s = new Supervisor({ WORKERS: '2', JOBS: '1', PORT: String(port) });
-  try {
-    await s.waitFor('worker listening', 2);
+it('replaces a worker that dies by one of its role', () =>
+  withSupervisor(2, true, async (s, port) => {
     const before = await workersSeen(port, 2);
     // A web worker: the one that answers crashes.
     await ask(port, '/crash');
@@ -177,24 +180,19 @@ it('replaces a worker that dies by one of its role', async () => {
     expect([...after.keys()].filter((pid) => !before.has(pid))).toHaveLength(1);
 
     // The jobs worker: its replacement is a jobs worker again, at the lower priority.
-    const jobsPid = Number(/worker ready-for-jobs (\d+)/.exec(s.output)![1]);
+    const jobsPid = s.jobsPid();
     process.kill(jobsPid, 'SIGKILL');
     await s.waitFor(`jobs worker ${jobsPid} exited (SIGKILL); starting a replacement`);
     await s.waitFor('worker ready-for-jobs', 2);
-    const replacement = Number([...s.output.matchAll(/worker ready-for-jobs (\d+)/g)][1][1]);
-    expect(replacement).not.toBe(jobsPid);
-    expect(getPriority(replacement)).toBe(JOBS_NICENESS);
-  } finally {
-    s.proc.kill('SIGTERM');
-    await s.exited;
-  }
-});
+    expect(s.jobsPid(1)).not.toBe(jobsPid);
+    expect(getPriority(s.jobsPid(1))).toBe(JOBS_NICENESS);
+  }));
 
 it('SIGTERM stops every worker and then the supervisor, with exit code 0', async () => {
   const port = await freePort();
   const s = new Supervisor({ WORKERS: '2', JOBS: '1', PORT: String(port) });
   await s.waitFor('worker listening', 2);
-  const pids = [...(await workersSeen(port, 2)).keys(), Number(/worker ready-for-jobs (\d+)/.exec(s.output)![1])];
+  const pids = [...(await workersSeen(port, 2)).keys(), s.jobsPid()];
   s.proc.kill('SIGTERM');
   expect(await s.exited).toEqual({ code: 0, signal: null });
   expect(s.output).toContain('SIGTERM: stopping the workers');

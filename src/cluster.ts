@@ -1,5 +1,6 @@
 import cluster, { Worker } from 'node:cluster';
 import { setPriority } from 'node:os';
+import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 
 /** How long a worker that died waits before it is replaced: a crash loop must not spin. */
 const RESTART_DELAY_MS = 1000;
@@ -50,9 +51,12 @@ export interface SupervisorOptions {
  * worker that dies is replaced by one of its role; one that dies before the
  * server ever started stops everything, since the configuration or the
  * database is at fault. SIGTERM or SIGINT stops the workers gracefully and
- * then the primary.
+ * then the primary. The supervisor also keeps what the workers must count
+ * together: the failed logins of the login limit.
  */
 export function superviseWorkers({ workers, jobs, env = {}, log, onStarted }: SupervisorOptions): void {
+  // Keeps the counters the workers' rate limiters share (the login limit; see LoginLimiter).
+  new RateLimiterClusterMaster();
   const roles = new Map<Worker, WorkerRole>();
   let started = false;
   let stopping = false;

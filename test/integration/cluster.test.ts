@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { getPriority, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { transpileModule, ModuleKind, ScriptTarget } from 'typescript';
 import { JOBS_NICENESS } from '../../src/cluster';
 
@@ -15,6 +15,7 @@ import { JOBS_NICENESS } from '../../src/cluster';
  * several workers is exercised by `npm run bench` (WEB_CONCURRENCY = cores).
  */
 
+const ROOT = join(__dirname, '..', '..');
 let dir: string;
 
 /**
@@ -25,7 +26,8 @@ let dir: string;
 const FIXTURE = `
 const cluster = require('node:cluster');
 const http = require('node:http');
-const { superviseWorkers, workerRole, JOBS_READY } = require('./cluster.js');
+const { superviseWorkers, workerRole, JOBS_READY } = require('./src/cluster.js');
+const { LoginLimiter } = require('./src/auth/login-limiter.js');
 const say = (line) => process.stdout.write(line + '\\n');
 if (cluster.isPrimary) {
   superviseWorkers({
@@ -48,20 +50,31 @@ if (cluster.isPrimary) {
       say('worker ready-for-jobs ' + process.pid);
       return;
     }
-    http.createServer((req, res) => {
+    const limiter = new LoginLimiter();
+    http.createServer(async (req, res) => {
       if (req.url === '/crash') { res.end('bye'); setImmediate(() => process.exit(1)); return; }
+      if (req.url === '/fail') await limiter.recordFailure('pat@acme.example', '10.0.0.1');
+      const blockedFor = await limiter.blockedFor('pat@acme.example', '10.0.0.1');
       res.setHeader('connection', 'close');
-      res.end(JSON.stringify({ pid: process.pid, role: workerRole(), scheduler: process.env.SCHEDULER_ENABLED, shared: process.env.SHARED }));
+      res.end(JSON.stringify({ pid: process.pid, role: workerRole(), scheduler: process.env.SCHEDULER_ENABLED, shared: process.env.SHARED, blockedFor }));
     }).listen(Number(process.env.PORT), '127.0.0.1', () => say('worker listening ' + process.pid));
   }, 300);
 }
 `;
 
+/** The sources the fixture runs, transpiled to the same relative paths under the temporary directory. */
+const SOURCES = ['cluster.ts', 'auth/login-limiter.ts'];
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pd-cluster-'));
-  const source = readFileSync(join(__dirname, '..', '..', 'src', 'cluster.ts'), 'utf8');
-  const js = transpileModule(source, { compilerOptions: { module: ModuleKind.CommonJS, target: ScriptTarget.ES2022, esModuleInterop: true } });
-  writeFileSync(join(dir, 'cluster.js'), js.outputText);
+  for (const file of SOURCES) {
+    const source = readFileSync(join(ROOT, 'src', file), 'utf8');
+    const js = transpileModule(source, {
+      compilerOptions: { module: ModuleKind.CommonJS, target: ScriptTarget.ES2022, esModuleInterop: true, experimentalDecorators: true },
+    });
+    mkdirSync(dirname(join(dir, 'src', file)), { recursive: true });
+    writeFileSync(join(dir, 'src', file.replace(/\.ts$/, '.js')), js.outputText);
+  }
   writeFileSync(join(dir, 'fixture.js'), FIXTURE);
 });
 
@@ -76,14 +89,14 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Answer { pid: number; role: string; scheduler?: string; shared: string }
+interface Answer { pid: number; role: string; scheduler?: string; shared: string; blockedFor: number }
 
 function ask(port: number, path = '/'): Promise<Answer> {
   return new Promise((resolve, reject) => {
     get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
-      res.on('end', () => resolve(path === '/' ? (JSON.parse(body) as Answer) : ({} as Answer)));
+      res.on('end', () => resolve(path === '/crash' ? ({} as Answer) : (JSON.parse(body) as Answer)));
     }).on('error', reject);
   });
 }
@@ -94,7 +107,10 @@ class Supervisor {
   readonly proc: ChildProcess;
 
   constructor(env: Record<string, string>) {
-    this.proc = spawn(process.execPath, [join(dir, 'fixture.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // NODE_PATH: the transpiled sources find their packages in the repository's node_modules.
+    this.proc = spawn(process.execPath, [join(dir, 'fixture.js')], {
+      env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.proc.stdout!.on('data', (c: Buffer) => (this.output += c.toString()));
     this.proc.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
     this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => resolve({ code, signal })));
@@ -186,6 +202,19 @@ it('replaces a worker that dies by one of its role', () =>
     await s.waitFor('worker ready-for-jobs', 2);
     expect(s.jobsPid(1)).not.toBe(jobsPid);
     expect(getPriority(s.jobsPid(1))).toBe(JOBS_NICENESS);
+  }));
+
+it('counts failed logins across the workers: five at any of them block the address at every one', () =>
+  withSupervisor(3, true, async (s, port) => {
+    const pids = new Set<number>();
+    for (let i = 0; i < 4; i++) pids.add((await ask(port, '/fail')).pid);
+    // Connections are handed out round-robin: the failures were counted by several workers.
+    expect(pids.size).toBeGreaterThan(1);
+    for (const a of (await workersSeen(port, 3)).values()) expect(a.blockedFor).toBe(0);
+    await ask(port, '/fail');
+    const seen = await workersSeen(port, 3);
+    expect(seen.size).toBe(3);
+    for (const a of seen.values()) expect(a.blockedFor).toBeGreaterThan(800);
   }));
 
 it('SIGTERM stops every worker and then the supervisor, with exit code 0', async () => {

@@ -66,6 +66,13 @@ async function runScenario(s) {
   }
   const server = await useServer(s.server);
   if (server.proc.exitInfo) throw new Error(`${SERVERS[s.server].name} is not running:\n${server.proc.output()}`);
+  if (!s.ownDatabase && ctx.db.created) {
+    const settled = await ctx.db.settle();
+    if (settled.seconds >= 2) {
+      log(`  waited ${settled.seconds.toFixed(1)} s for MariaDB to finish the previous step ` +
+        `(now ${settled.flushedPerSecond} pages flushed/s, ${settled.history} undo records to purge)`);
+    }
+  }
   log(`Scenario ${s.id}: ${s.label} — ` +
     (s.measure ? 'custom measurement' : `${s.connections ?? cfg.connections} connection(s), ${cfg.warmup} s warm-up + ${cfg.duration} s`));
   const state = s.before ? await s.before(ctx) : undefined;

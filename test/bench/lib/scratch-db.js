@@ -56,6 +56,37 @@ class ScratchDatabase {
     }
   }
 
+  /**
+   * Waits (at most `maxMs`) until the server has done what the previous step
+   * left behind — flushing dirty pages in a hurry, purging undo history — so
+   * one scenario's aftermath does not slow the next one's measurement.
+   * Settled: fewer than 100 pages flushed in the last second and at most
+   * 2,000 undo records to purge (what an idle server shows). Returns the
+   * seconds waited and the last readings.
+   */
+  async settle(maxMs = 30_000) {
+    const read = async () => {
+      const rows = await this.query(
+        "SELECT VARIABLE_NAME AS name, VARIABLE_VALUE AS value FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN " +
+        "('INNODB_BUFFER_POOL_PAGES_FLUSHED', 'INNODB_HISTORY_LIST_LENGTH')",
+      );
+      const v = Object.fromEntries(rows.map((r) => [String(r.name).toUpperCase(), Number(r.value)]));
+      return { flushed: v.INNODB_BUFFER_POOL_PAGES_FLUSHED ?? 0, history: v.INNODB_HISTORY_LIST_LENGTH ?? 0 };
+    };
+    const started = Date.now();
+    let last = await read();
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const now = await read();
+      const flushedPerSecond = now.flushed - last.flushed;
+      last = now;
+      const seconds = (Date.now() - started) / 1000;
+      if ((flushedPerSecond < 100 && now.history <= 2000) || Date.now() - started > maxMs) {
+        return { seconds, flushedPerSecond, history: now.history };
+      }
+    }
+  }
+
   async drop() {
     if (!this.created) return;
     const c = await this.connect(true);

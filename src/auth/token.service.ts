@@ -34,7 +34,8 @@ export class TokenService {
   /**
    * Checking a token's signature and claims costs more CPU than the rest of
    * a small request's authentication; a token is immutable, so the answer is
-   * kept until the token expires (the entry's ttl), never longer.
+   * kept and used until the token expires, never longer. The least recently
+   * used entries make room for new ones.
    */
   private readonly verified = new LRUCache<string, { kind: TokenKind; token: VerifiedToken; expiresAt: number }>({ max: VERIFIED_CACHE_SIZE });
 
@@ -51,7 +52,10 @@ export class TokenService {
   verify(token: string | undefined, kind: TokenKind = 'api'): VerifiedToken | null {
     if (!token) return null;
     const known = this.verified.get(token);
-    if (known && Date.now() < known.expiresAt) return known.kind === kind ? known.token : null;
+    if (known) {
+      if (Date.now() < known.expiresAt) return known.kind === kind ? known.token : null;
+      this.verified.delete(token);
+    }
     let c: TokenClaims & { exp?: number };
     try {
       c = this.jwt.verify<TokenClaims & { exp?: number }>(token);
@@ -62,8 +66,8 @@ export class TokenService {
     // Shared by every request that presents the token: frozen, so none can change it for the others.
     const actor = Object.freeze({ id: Number(c.sub), role: c.role, accountId: c.acc === null ? null : Number(c.acc) });
     const verified = Object.freeze({ actor, issuedAt: c.iatMs });
-    const ttl = c.exp === undefined ? 0 : c.exp * 1000 - Date.now();
-    if (ttl > 0) this.verified.set(token, { kind: c.typ, token: verified, expiresAt: c.exp! * 1000 }, { ttl });
+    // Tokens are issued with an expiry (signOptions.expiresIn); one without is checked every time.
+    if (c.exp !== undefined) this.verified.set(token, { kind: c.typ, token: verified, expiresAt: c.exp * 1000 });
     return c.typ === kind ? verified : null;
   }
 }

@@ -228,6 +228,8 @@ export class TicketsService {
   }
 
   async create(input: NewTicket, actor: Actor): Promise<TicketView> {
+    // A client names only its own account; any other is "not found", as everywhere.
+    if (!canSeeAccount(actor, input.accountId)) throw new TicketError('NOT_FOUND', `account ${input.accountId} not found`);
     const isClient = actor.role === 'client';
     // A client opens tickets from the portal only, for its own account, and does not classify them.
     const cls: Classification = {
@@ -241,8 +243,6 @@ export class TicketsService {
     // The ticket is inserted with the effect its classification should have;
     // only a shortfall (fee instead of points) needs a second write.
     const expected = expectedEffect(intent);
-    // A client names only its own account; any other is "not found", as everywhere.
-    if (!canSeeAccount(actor, input.accountId)) throw new TicketError('NOT_FOUND', `account ${input.accountId} not found`);
     const ticket = await this.tx.run(undefined, async (em) => {
       // Inserted only for an open account: one statement instead of a check and an insert.
       const row = await this.repo.insertFrom(em, {

@@ -1,4 +1,4 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { runMigrations } from './common/database/migrate';
+import { ApiValidationPipe } from './common/http/api-validation.pipe';
 import { GlobalExceptionFilter } from './common/http/exception.filter';
 import { assignRequestId } from './common/logging/logging.module';
 import { RejectPrototypeKeysPipe } from './common/http/reject-prototype-keys.pipe';
@@ -61,7 +62,7 @@ export async function createApp(config: AppConfig, opts: { quiet?: boolean } = {
   app.use(['/console', '/portal'], cookieParser());
   app.useGlobalPipes(
     new RejectPrototypeKeysPipe(),
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+    new ApiValidationPipe(),
   );
   app.useGlobalFilters(new GlobalExceptionFilter());
   configureViews(app);

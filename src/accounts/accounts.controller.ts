@@ -8,6 +8,7 @@ import { page } from '../common/http/page-query.dto';
 import { AccountsService } from './accounts.service';
 import { AccountQueryDto, CloseAccountDto, ContactDto, CreateAccountDto, UpdateAccountDto } from './dto/account.dto';
 import { AccountPage, AccountView, ContactView } from './dto/account.view';
+import { NoBody } from '../common/http/no-body.dto';
 
 @ApiTags('accounts')
 @Controller('api/accounts')
@@ -61,7 +62,7 @@ export class AccountsController {
   @Post(':id/terms/accept')
   @HttpCode(200)
   @Allow(null, 'client', 'Accept the new support terms (own account)')
-  acceptTerms(@IdParam('id', 'account') id: number, @CurrentActor() actor: Actor) {
+  acceptTerms(@IdParam('id', 'account') id: number, @Body() _body: NoBody, @CurrentActor() actor: Actor) {
     return this.accounts.acceptTerms(id, actor);
   }
 }

@@ -9,6 +9,7 @@ import { BundleEntity } from './bundle.entity';
 import { BundleError } from './bundles.errors';
 import { BundlesRepository } from './bundles.repository';
 import { BundleView } from './dto/bundle.view';
+import { isEmptyPatch } from '../common/patch';
 
 export { BundleView };
 
@@ -103,6 +104,7 @@ export class BundlesService {
     const updated = await this.write(patch.code, async (em) => {
       const before = await this.repo.findByIdForUpdate(id, em, !this.tx.isSqlite);
       if (!before) throw new BundleError('NOT_FOUND', `bundle ${id} not found`);
+      if (isEmptyPatch(patch)) return before;
       if (patch.currency !== undefined && patch.currency !== before.currency && patch.priceCents === undefined) {
         throw new BundleError('INVALID', 'priceCents is required when currency changes (the price is in the currency)');
       }

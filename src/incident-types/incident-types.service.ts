@@ -7,6 +7,7 @@ import { IncidentTypeEntity } from './incident-type.entity';
 import { IncidentTypeError } from './incident-types.errors';
 import { IncidentTypesRepository } from './incident-types.repository';
 import { IncidentTypeView } from './dto/incident-type.view';
+import { isEmptyPatch } from '../common/patch';
 
 export { IncidentTypeView };
 
@@ -30,10 +31,11 @@ export class IncidentTypesService {
     return [...(await this.all()).values()].map(view).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** The incident type a ticket may use: it must exist and be active. */
+  /** The incident type a ticket may use: it must exist (else 404, an id that names nothing) and be active (else 400). */
   async requireActive(id: number, em?: EntityManager): Promise<IncidentTypeView> {
     const t = (await this.all(em)).get(id);
-    if (!t || !t.active) throw new IncidentTypeError('INVALID', `incidentTypeId ${id} does not name an active incident type`);
+    if (!t) throw new IncidentTypeError('NOT_FOUND', `incidentTypeId ${id} names no incident type`);
+    if (!t.active) throw new IncidentTypeError('INVALID', `incidentTypeId ${id} names an incident type that is no longer in use`);
     return view(t);
   }
 
@@ -56,6 +58,7 @@ export class IncidentTypesService {
     const updated = await this.write(async (em) => {
       const before = await this.repo.findById(id, em);
       if (!before) throw new IncidentTypeError('NOT_FOUND', `incident type ${id} not found`);
+      if (isEmptyPatch(patch)) return before;
       const after = { ...before, ...patch };
       await this.repo.update(em, id, patch);
       await this.audit.record(em, { actorId, action: 'incident_type.update', entityType: 'incident_type', entityId: id, before: view(before), after: view(after) });

@@ -12,6 +12,7 @@ import { LetterPreviewQueryDto, LetterRecipientQueryDto } from './dto/letter-que
 import { LetterList, LetterPreview, LetterRecipientList, LetterView } from './dto/letter.view';
 import { LetterError } from './letters.errors';
 import { LettersService } from './letters.service';
+import { NoBody } from '../common/http/no-body.dto';
 
 @ApiTags('letters')
 @Controller('api/letters')
@@ -76,7 +77,7 @@ export class LettersController {
   @Post(':id/approve')
   @HttpCode(200)
   @Allow('manager', undefined, 'Approve a draft (409 otherwise)')
-  approve(@IdParam('id', 'letter') id: number, @CurrentActor() actor: Actor) {
+  approve(@IdParam('id', 'letter') id: number, @Body() _body: NoBody, @CurrentActor() actor: Actor) {
     return this.letters.approve(id, actor);
   }
 
@@ -84,7 +85,7 @@ export class LettersController {
   @Post(':id/send')
   @HttpCode(202)
   @Allow('manager', undefined, 'Start sending an approved letter in the background (409 otherwise); each account is done exactly once')
-  send(@IdParam('id', 'letter') id: number, @CurrentActor() actor: Actor) {
+  send(@IdParam('id', 'letter') id: number, @Body() _body: NoBody, @CurrentActor() actor: Actor) {
     return this.letters.send(id, actor);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -9,6 +9,7 @@ import { page } from '../common/http/page-query.dto';
 import { NotificationQueryDto } from './dto/notification-query.dto';
 import { NotificationDetailView, NotificationList, NotificationView } from './dto/notification.view';
 import { NotificationsService } from './notifications.service';
+import { NoBody } from '../common/http/no-body.dto';
 
 @ApiTags('notifications')
 @Controller('api/notifications')
@@ -35,7 +36,7 @@ export class NotificationsController {
   @Post(':id/retry')
   @HttpCode(200)
   @Allow('manager', undefined, 'Send a failed email again (not failed → 409)')
-  retry(@IdParam('id', 'notification') id: number, @CurrentActor() actor: Actor) {
+  retry(@IdParam('id', 'notification') id: number, @Body() _body: NoBody, @CurrentActor() actor: Actor) {
     return this.notifications.retry(id, actor);
   }
 }

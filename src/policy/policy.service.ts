@@ -5,6 +5,7 @@ import { TransactionService } from '../common/database/transaction.service';
 import { PolicyEntity } from './policy.entity';
 import { PolicyRepository } from './policy.repository';
 import { Channel, Policy } from './policy.types';
+import { isEmptyPatch } from '../common/patch';
 
 // Other instances sharing the database see a policy change within this time.
 const CACHE_MS = 2000;
@@ -51,6 +52,7 @@ export class PolicyService {
     const updated = await this.tx.run(undefined, async (em: EntityManager) => {
       const row = await this.repo.load(em);
       const before = PolicyService.toPolicy(row);
+      if (isEmptyPatch(patch)) return before;
       const after: Policy = { ...before, ...patch };
       await this.repo.save(em, {
         ...row,

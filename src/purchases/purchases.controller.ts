@@ -10,6 +10,7 @@ import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { CreatePurchaseDto, RecordPaymentDto } from './dto/purchase.dto';
 import { CheckoutView, PurchaseDetailView, PurchaseList, PurchaseView } from './dto/purchase.view';
 import { PurchasesService } from './purchases.service';
+import { NoBody } from '../common/http/no-body.dto';
 
 @ApiTags('purchases')
 @Controller('api/accounts/:id/purchases')
@@ -59,7 +60,7 @@ export class PurchasesController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Allow('manager', 'client', 'Cancel a pending purchase (its own client only while nothing is paid)')
-  cancel(@IdParam('id', 'purchase') id: number, @CurrentActor() actor: Actor) {
+  cancel(@IdParam('id', 'purchase') id: number, @Body() _body: NoBody, @CurrentActor() actor: Actor) {
     return this.purchases.cancel(actor, id);
   }
 
@@ -67,7 +68,7 @@ export class PurchasesController {
   @Post(':id/checkout')
   @HttpCode(200)
   @Allow('agent', 'client', 'A Stripe Checkout page for what is due (409 when card payments are not set up)')
-  checkout(@IdParam('id', 'purchase') id: number, @CurrentActor() actor: Actor) {
+  checkout(@IdParam('id', 'purchase') id: number, @Body() _body: NoBody, @CurrentActor() actor: Actor) {
     return this.purchases.checkout(actor, id);
   }
 

@@ -16,7 +16,8 @@ import { TicketPage, TicketView } from './dto/ticket.view';
 /** An id from a request body: an unknown one is reported against its field. */
 function bodyId(raw: string, field: string): number {
   const id = parseId(raw);
-  if (id === null) throw new TicketError(field === 'accountId' ? 'NOT_FOUND' : 'INVALID', `${field} ${raw} does not name an existing record`);
+  // An id that names nothing is 404, whatever its shape (API.md, Conventions).
+  if (id === null) throw new TicketError('NOT_FOUND', `${field} ${raw} does not name an existing record`);
   return id;
 }
 function optionalBodyId(raw: string | null | undefined, field: string): number | null | undefined {

@@ -4,7 +4,7 @@ import {
   ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested,
 } from 'class-validator';
 import { BooleanQuery } from '../../common/http/boolean-query';
-import { IsCalendarDate, IsOptionalNotNull, IsOptionalOrNull, Trim } from '../../common/http/validation';
+import { EmptyAsAbsent, IsCalendarDate, IsOptionalNotNull, IsOptionalOrNull, Trim } from '../../common/http/validation';
 import { PageQueryDto } from '../../common/http/page-query.dto';
 
 export class ContactDto {
@@ -65,7 +65,7 @@ export class AccountQueryDto extends PageQueryDto {
   q?: string;
 
   @ApiPropertyOptional({ enum: ['active', 'closed'] })
-  @IsOptional() @IsIn(['active', 'closed'])
+  @IsOptional() @EmptyAsAbsent() @IsIn(['active', 'closed'])
   status?: 'active' | 'closed';
 
   @ApiPropertyOptional()

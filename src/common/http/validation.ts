@@ -12,6 +12,9 @@ export const IsOptionalNotNull = () => ValidateIf((_: object, value: unknown) =>
 /** Optional and nullable: left out or null skips the other rules (null then clears the value). */
 export const IsOptionalOrNull = () => ValidateIf((_: object, value: unknown) => value !== undefined && value !== null);
 
+/** An optional query filter sent empty (`?status=`, as a form with an unset select sends it) is the same as left out. */
+export const EmptyAsAbsent = () => Transform(({ value }) => (value === '' ? undefined : value));
+
 /** Trims surrounding whitespace from strings, so "   " fails a minimum length. */
 export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  ArrayUnique, IsArray, IsIn, IsInt, IsISO4217CurrencyCode, Max, Min,
+  ArrayUnique, IsArray, IsIn, IsInt, IsISO4217CurrencyCode, Matches, Max, Min,
 } from 'class-validator';
 import { IsCalendarDate, IsOptionalNotNull, IsOptionalOrNull } from '../../common/http/validation';
 import { Channel, CHANNELS } from '../policy.types';
@@ -27,7 +27,8 @@ export class UpdatePolicyDto {
   perIncidentFeeCents?: number;
 
   @ApiPropertyOptional({ example: 'USD' })
-  @IsOptionalNotNull() @IsISO4217CurrencyCode()
+  // ISO 4217 codes are upper case; class-validator's check alone also takes "usd".
+  @IsOptionalNotNull() @IsISO4217CurrencyCode() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an upper-case ISO 4217 code such as USD' })
   currency?: string;
 
   @ApiPropertyOptional({ enum: ['fee', 'block'] })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { IsOptionalNotNull, IsOptionalOrNull, Trim } from '../../common/http/validation';
+import { EmptyAsAbsent, IsOptionalNotNull, IsOptionalOrNull, Trim } from '../../common/http/validation';
 import { PageQueryDto } from '../../common/http/page-query.dto';
 import { Channel, CHANNELS } from '../../policy/policy.types';
 import { Fault, FAULTS, Priority, PRIORITIES } from '../ticket.entity';
@@ -66,12 +66,12 @@ export class UpdateTicketDto {
 }
 
 export class TicketQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20)
+  @ApiPropertyOptional() @IsOptional() @EmptyAsAbsent() @IsString() @MaxLength(20)
   accountId?: string;
 
-  @ApiPropertyOptional({ enum: ['open', 'resolved'] }) @IsOptional() @IsIn(['open', 'resolved'])
+  @ApiPropertyOptional({ enum: ['open', 'resolved'] }) @IsOptional() @EmptyAsAbsent() @IsIn(['open', 'resolved'])
   status?: 'open' | 'resolved';
 
-  @ApiPropertyOptional({ enum: FAULTS }) @IsOptional() @IsIn(FAULTS)
+  @ApiPropertyOptional({ enum: FAULTS }) @IsOptional() @EmptyAsAbsent() @IsIn(FAULTS)
   fault?: Fault;
 }

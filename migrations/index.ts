@@ -5,6 +5,7 @@ import { CreatePurchasesAndInvitations1764100000000 } from './1764100000000-crea
 import { CreateLettersAndGrantBatches1764200000000 } from './1764200000000-create-letters-and-grant-batches';
 import { AddReportIndexes1764300000000 } from './1764300000000-add-report-indexes';
 import { CreateReportRollups1764400000000 } from './1764400000000-create-report-rollups';
+import { AddAccountChangedAt1764500000000 } from './1764500000000-add-account-changed-at';
 
 /** Every migration, oldest first. Add new ones at the end; never edit a merged one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateLettersAndGrantBatches1764200000000,
   AddReportIndexes1764300000000,
   CreateReportRollups1764400000000,
+  AddAccountChangedAt1764500000000,
 ];

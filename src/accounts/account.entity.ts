@@ -14,4 +14,6 @@ export class AccountEntity {
   @Column({ name: 'created_at', type: 'datetime' }) createdAt: Date;
   @Column({ name: 'closed_at', type: 'datetime', nullable: true }) closedAt: Date | null;
   @Column({ name: 'close_reason', type: 'text', nullable: true }) closeReason: string | null;
+  /** When the account, or its contacts, last changed in a way search sees; every process's search index follows it. */
+  @Column({ name: 'changed_at', type: 'datetime', nullable: true }) changedAt: Date | null;
 }

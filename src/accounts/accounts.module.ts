@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { PointBankModule } from '../point-bank/point-bank.module';
 import { PolicyModule } from '../policy/policy.module';
+import { AccountSearchService } from './account-search.service';
 import { AccountSearchTermEntity } from './account-search-term.entity';
 import { AccountEntity } from './account.entity';
 import { AccountsController } from './accounts.controller';
@@ -13,7 +14,7 @@ import { ContactEntity } from './contact.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, ContactEntity, AccountSearchTermEntity]), PointBankModule, PolicyModule, AuditModule],
   controllers: [AccountsController],
-  providers: [AccountsRepository, AccountsService],
+  providers: [AccountsRepository, AccountSearchService, AccountsService],
   exports: [AccountsService],
 })
 export class AccountsModule {}

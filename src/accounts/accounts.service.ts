@@ -8,6 +8,7 @@ import { PointBankService } from '../point-bank/point-bank.service';
 import { PolicyService } from '../policy/policy.service';
 import { AccountEntity, AccountStatus } from './account.entity';
 import { AccountError } from './accounts.errors';
+import { AccountSearchService } from './account-search.service';
 import { AccountsRepository, AudienceFilter } from './accounts.repository';
 import { ContactEntity } from './contact.entity';
 import { queryWords, searchTermsFor } from './search-terms';
@@ -31,6 +32,7 @@ export class AccountsService {
 
   constructor(
     private readonly repo: AccountsRepository,
+    private readonly searchIndex: AccountSearchService,
     private readonly bank: PointBankService,
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
@@ -39,9 +41,10 @@ export class AccountsService {
 
   async create(input: NewAccount, actor: Actor): Promise<AccountView> {
     const id = await this.tx.run(undefined, async (em) => {
+      const now = new Date();
       const account = await this.repo.insertAccount(em, {
         name: input.name.trim(), customerSince: input.customerSince ?? null, favoured: input.favoured ?? false,
-        status: 'active', policyStatus: 'legacy', createdAt: new Date(), closedAt: null, closeReason: null,
+        status: 'active', policyStatus: 'legacy', createdAt: now, closedAt: null, closeReason: null, changedAt: now,
       });
       const contacts: ContactEntity[] = [];
       for (const c of input.contacts ?? []) contacts.push(await this.insertContact(em, account.id, c));
@@ -65,9 +68,16 @@ export class AccountsService {
   }
 
   async search(q: AccountQuery): Promise<{ items: AccountView[]; total: number }> {
+    const words = q.q ? queryWords(q.q) : [];
+    // The balance filter needs the point bank's balances: that one query goes to the database.
+    if (q.lowBalance === undefined) {
+      const { ids, total } = await this.searchIndex.search({ words, status: q.status, favoured: q.favoured, limit: q.limit, offset: q.offset });
+      const byId = new Map((await this.repo.findByIds(ids)).map((a) => [a.id, a]));
+      return { items: await this.views(ids.map((id) => byId.get(id)!)), total };
+    }
     const policy = await this.policy.get();
     const [rows, total] = await this.repo.search({
-      words: q.q ? queryWords(q.q) : [],
+      words,
       status: q.status,
       favoured: q.favoured,
       idCondition: q.lowBalance === undefined ? undefined : this.bank.balanceCondition('a.id', policy.lowBalanceThreshold, q.lowBalance),

@@ -16,25 +16,35 @@ export function phoneDigits(phone: string): string {
 }
 
 function suffixes(word: string, into: Set<string>): void {
-  const w = word.slice(0, MAX_WORD);
-  for (let i = 0; i < w.length; i++) into.add(w.slice(i, i + MAX_TERM));
+  for (let i = 0; i < word.length; i++) into.add(word.slice(i, i + MAX_TERM));
 }
 
-export function searchTermsFor(
-  accountName: string,
-  contacts: ReadonlyArray<{ name: string; email: string; phone: string | null }>,
-): string[] {
-  const terms = new Set<string>();
-  for (const w of words(accountName)) suffixes(w, terms);
+type SearchableContact = { name: string; email: string; phone: string | null };
+
+/**
+ * What an account is found by, lower case: each word of its name and of its
+ * contacts' names, each contact's email and the digits of each phone. A query
+ * word matches when it is part of one of them.
+ */
+export function searchPieces(accountName: string, contacts: ReadonlyArray<SearchableContact>): string[] {
+  const pieces = words(accountName);
   for (const c of contacts) {
-    for (const w of words(c.name)) suffixes(w, terms);
-    suffixes(c.email.toLowerCase(), terms);
-    if (c.phone) {
-      const digits = phoneDigits(c.phone);
-      if (digits) suffixes(digits, terms);
-    }
+    pieces.push(...words(c.name), c.email.toLowerCase());
+    const digits = c.phone ? phoneDigits(c.phone) : '';
+    if (digits) pieces.push(digits);
   }
+  return pieces.map((p) => p.slice(0, MAX_WORD));
+}
+
+export function searchTermsFor(accountName: string, contacts: ReadonlyArray<SearchableContact>): string[] {
+  const terms = new Set<string>();
+  for (const piece of searchPieces(accountName, contacts)) suffixes(piece, terms);
   return [...terms];
+}
+
+/** Lower case without accents ("José" → "jose"), as MySQL's unicode_ci compares: how the in-memory index matches and sorts. */
+export function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
 /**

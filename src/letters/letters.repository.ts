@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { claimPendingAccounts, countByStatus, markSkipped } from '../common/database/account-batches';
+import { fromDbTime } from '../common/database/sql';
 import { LetterEntity, LetterRecipientEntity, LetterStatus } from './letter.entity';
 
 const RECIPIENTS = { column: 'letter_id' };
@@ -32,7 +33,7 @@ export class LettersRepository {
   async firstSendStart(): Promise<Date | null> {
     const row = await this.letters.createQueryBuilder('l').select('MIN(l.send_started_at)', 'first').getRawOne<{ first: Date | string | null }>();
     if (!row?.first) return null;
-    return row.first instanceof Date ? row.first : new Date(`${String(row.first).replace(' ', 'T')}Z`);
+    return fromDbTime(row.first);
   }
 
   findByStatus(status: LetterStatus): Promise<LetterEntity[]> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { dayOf, inPeriod, Period } from '../common/database/periods';
 import { EntityManager, In, Repository } from 'typeorm';
-import { dbTime, execute, select } from '../common/database/sql';
+import { dbTime, execute, fromDbTime, select } from '../common/database/sql';
 import { LedgerEntryEntity, LedgerKind } from './ledger-entry.entity';
 import { PointBalanceEntity } from './point-balance.entity';
 
@@ -134,7 +134,7 @@ export class PointBankRepository {
   async rollupState(em: EntityManager): Promise<RollupState> {
     const [row] = await select<{ rolled_id: number | string; seen_id: number | string; seen_at: Date | string }>(em,
       'SELECT rolled_id, seen_id, seen_at FROM ledger_rollup WHERE id = 1', []);
-    const seenAt = row.seen_at instanceof Date ? row.seen_at : new Date(`${String(row.seen_at).replace(' ', 'T')}Z`);
+    const seenAt = fromDbTime(row.seen_at);
     return { rolledId: Number(row.rolled_id), seenId: Number(row.seen_id), seenAt };
   }
 

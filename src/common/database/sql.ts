@@ -48,3 +48,8 @@ export function select<T>(em: EntityManager, sql: string, params: unknown[]): Pr
 export function dbTime(em: EntityManager, date: Date): Date | string {
   return em.connection.options.type === 'better-sqlite3' ? DateUtils.mixedDateToUtcDatetimeString(date) : date;
 }
+
+/** A timestamp read by a hand-written SELECT: a Date from mysql2, UTC text ("2026-11-30 05:16:00.123") from SQLite. */
+export function fromDbTime(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T')}Z`);
+}

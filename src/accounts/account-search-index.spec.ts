@@ -71,6 +71,16 @@ describe('AccountSearchIndex', () => {
     expect(find('marsh').ids).toEqual([]);
     expect(find('greenleaf', { status: 'active' }).ids).toEqual([]);
     expect(index.size).toBe(4);
+    // Back to its first name: found once, though its old trigrams were never taken out of the lists.
+    index.put(account(1, 'Bluefin Logistics', []));
+    expect(find('bluefin')).toEqual({ ids: [1], total: 1 });
+    expect(find('zephyr').ids).toEqual([]);
+  });
+
+  it('leaves the order alone when an account is put again unchanged', () => {
+    const before = find('');
+    index.put(account(4, 'acme corp', [{ name: 'Ann Lee', email: 'ann@acme.example', phone: '555 0199' }]));
+    expect(find('')).toEqual(before);
   });
 
   it('treats LIKE wildcards and regex characters as plain text', () => {

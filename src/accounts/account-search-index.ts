@@ -57,15 +57,19 @@ export class AccountSearchIndex {
     return this.entries.size;
   }
 
+  /**
+   * Adds or replaces an account. A trigram the account no longer has stays
+   * in its posting list: candidates are checked against the text anyway, and
+   * removing it would cost a scan of lists thousands long ("exa", "com").
+   */
   put(a: IndexedAccount): void {
     const old = this.entries.get(a.id);
-    if (old) for (const g of old.grams) this.unpost(g, a.id);
     const pieces = a.pieces.map(fold);
-    const entry: Entry = {
-      id: a.id, status: a.status, favoured: a.favoured, haystack: pieces.join('\n'), sortKey: fold(a.name),
-      grams: gramsOf(pieces),
-    };
+    const entry: Entry = { id: a.id, status: a.status, favoured: a.favoured, haystack: pieces.join('\n'), sortKey: fold(a.name), grams: gramsOf(pieces) };
+    if (old && old.haystack === entry.haystack && old.sortKey === entry.sortKey && old.status === entry.status && old.favoured === entry.favoured) return;
+    const had = new Set(old?.grams);
     for (const g of entry.grams) {
+      if (had.has(g)) continue;
       const list = this.postings.get(g);
       if (list) list.push(a.id);
       else this.postings.set(g, [a.id]);
@@ -80,7 +84,8 @@ export class AccountSearchIndex {
     const rank = this.ranks();
     const rarest = this.rarestPosting(words);
     // Without a trigram to narrow by, every account is a candidate, already in list order.
-    const candidates = rarest ? rarest.map((id) => this.entries.get(id)!) : this.ordered;
+    // A posting list may name an account twice (a trigram it lost, then had again).
+    const candidates = rarest ? [...new Set(rarest)].map((id) => this.entries.get(id)!) : this.ordered;
     const matches: Entry[] = [];
     for (const e of candidates) {
       if (q.status !== undefined && e.status !== q.status) continue;
@@ -107,13 +112,5 @@ export class AccountSearchIndex {
       this.rank = new Map(this.ordered.map((e, i) => [e.id, i]));
     }
     return this.rank;
-  }
-
-  private unpost(gram: string, id: number): void {
-    const list = this.postings.get(gram);
-    if (!list) return;
-    const at = list.indexOf(id);
-    if (at >= 0) list.splice(at, 1);
-    if (list.length === 0) this.postings.delete(gram);
   }
 }

@@ -237,7 +237,7 @@ describeInBrowser('agent console in a browser', () => {
     await page.getByRole('link', { name: 'Policy' }).click();
     await page.getByLabel('Currency').fill('US');
     await page.getByRole('button', { name: 'Save policy' }).click();
-    await waitForText(page.locator('#policy-currency-error'), 'Currency must be a valid ISO4217 currency code');
+    await waitForText(page.locator('#policy-currency-error'), 'Currency must be an ISO-4217 code such as USD');
     await page.getByLabel('Currency').fill('EUR');
     await page.getByLabel('Email').check();
     await page.getByLabel('Charging starts on').fill('2999-01-01');

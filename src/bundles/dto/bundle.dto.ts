@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { IsCalendarDate, IsCode, IsOptionalNotNull, IsOptionalOrNull, Trim } from '../../common/http/validation';
+import { IsBoolean, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsCalendarDate, IsCode, IsCurrencyCode, IsOptionalNotNull, IsOptionalOrNull, Trim } from '../../common/http/validation';
 
-const CURRENCY = /^[A-Z]{3}$/;
-const CURRENCY_MSG = 'currency must be an ISO-4217 code such as USD';
 
 export class CreateBundleDto {
   @ApiProperty({ example: 'buy10get12' })
@@ -27,7 +25,7 @@ export class CreateBundleDto {
   priceCents: number;
 
   @ApiPropertyOptional({ example: 'USD', description: "defaults to the policy's currency" })
-  @IsOptionalNotNull() @IsString() @Matches(CURRENCY, { message: CURRENCY_MSG })
+  @IsOptionalNotNull() @IsCurrencyCode()
   currency?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: '2026-12-01' })
@@ -61,7 +59,7 @@ export class UpdateBundleDto {
   priceCents?: number;
 
   @ApiPropertyOptional({ example: 'USD' })
-  @IsOptionalNotNull() @IsString() @Matches(CURRENCY, { message: CURRENCY_MSG })
+  @IsOptionalNotNull() @IsCurrencyCode()
   currency?: string;
 
   @ApiPropertyOptional({ description: 'false takes the bundle off sale' })

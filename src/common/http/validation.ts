@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { applyDecorators } from '@nestjs/common';
-import { IsString, Length, Matches, registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
+import { IsISO4217CurrencyCode, IsString, Length, Matches, registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
 
 /**
  * Optional, but not nullable: the field may be left out, while `null` is
@@ -40,3 +40,9 @@ export function IsCalendarDate(options?: ValidationOptions) {
 export const IsCode = () => applyDecorators(
   IsString(), Length(1, 50), Matches(/^[a-z0-9][a-z0-9_-]*$/, { message: 'code must be lowercase letters, digits, "-" or "_"' }),
 );
+
+/** An ISO 4217 currency code, upper case as the standard writes it ("USD"; "usd" and "XYZ" are refused), with one message whatever is wrong. */
+export function IsCurrencyCode() {
+  const message = 'currency must be an ISO-4217 code such as USD';
+  return applyDecorators(IsString({ message }), Matches(/^[A-Z]{3}$/, { message }), IsISO4217CurrencyCode({ message }));
+}

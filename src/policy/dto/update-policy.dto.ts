@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  ArrayUnique, IsArray, IsIn, IsInt, IsISO4217CurrencyCode, Matches, Max, Min,
+  ArrayUnique, IsArray, IsIn, IsInt, Max, Min,
 } from 'class-validator';
-import { IsCalendarDate, IsOptionalNotNull, IsOptionalOrNull } from '../../common/http/validation';
+import { IsCalendarDate, IsCurrencyCode, IsOptionalNotNull, IsOptionalOrNull } from '../../common/http/validation';
 import { Channel, CHANNELS } from '../policy.types';
 
 export class UpdatePolicyDto {
@@ -27,8 +27,7 @@ export class UpdatePolicyDto {
   perIncidentFeeCents?: number;
 
   @ApiPropertyOptional({ example: 'USD' })
-  // ISO 4217 codes are upper case; class-validator's check alone also takes "usd".
-  @IsOptionalNotNull() @IsISO4217CurrencyCode() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an upper-case ISO 4217 code such as USD' })
+  @IsOptionalNotNull() @IsCurrencyCode()
   currency?: string;
 
   @ApiPropertyOptional({ enum: ['fee', 'block'] })

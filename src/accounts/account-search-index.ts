@@ -19,6 +19,8 @@ interface Entry {
   haystack: string;
   sortKey: string;
   grams: string[];
+  /** Position in list order, set when the order is built. */
+  rank: number;
 }
 
 export interface IndexQuery {
@@ -49,9 +51,8 @@ function gramsOf(pieces: string[]): string[] {
 export class AccountSearchIndex {
   private readonly entries = new Map<number, Entry>();
   private readonly postings = new Map<string, number[]>();
-  /** Position of each account in list order; rebuilt on the first search after a change. */
-  private rank: Map<number, number> | null = null;
-  private ordered: Entry[] = [];
+  /** Every account in list order; null after a change that moves one, until the next search. */
+  private ordered: Entry[] | null = null;
 
   get size(): number {
     return this.entries.size;
@@ -65,7 +66,9 @@ export class AccountSearchIndex {
   put(a: IndexedAccount): void {
     const old = this.entries.get(a.id);
     const pieces = a.pieces.map(fold);
-    const entry: Entry = { id: a.id, status: a.status, favoured: a.favoured, haystack: pieces.join('\n'), sortKey: fold(a.name), grams: gramsOf(pieces) };
+    const entry: Entry = {
+      id: a.id, status: a.status, favoured: a.favoured, haystack: pieces.join('\n'), sortKey: fold(a.name), grams: gramsOf(pieces), rank: old?.rank ?? -1,
+    };
     if (old && old.haystack === entry.haystack && old.sortKey === entry.sortKey && old.status === entry.status && old.favoured === entry.favoured) return;
     const had = new Set(old?.grams);
     for (const g of entry.grams) {
@@ -75,25 +78,36 @@ export class AccountSearchIndex {
       else this.postings.set(g, [a.id]);
     }
     this.entries.set(a.id, entry);
-    if (!old || old.sortKey !== entry.sortKey) this.rank = null;
-    else if (this.rank) this.ordered[this.rank.get(a.id)!] = entry;
+    if (!old || old.sortKey !== entry.sortKey) this.ordered = null;
+    else if (this.ordered) this.ordered[entry.rank] = entry;
   }
 
   search(q: IndexQuery): { ids: number[]; total: number } {
     const words = q.words.map(fold);
-    const rank = this.ranks();
+    const ordered = this.order();
+    const matches = (e: Entry) => (q.status === undefined || e.status === q.status) && (q.favoured === undefined || e.favoured === q.favoured) &&
+      words.every((w) => e.haystack.includes(w));
+    // Matches are marked by rank, then read in rank order: list order without a sort, and an account
+    // a posting list names twice (a trigram it lost, then had again) counted once.
+    const marked = new Uint8Array(ordered.length);
     const rarest = this.rarestPosting(words);
-    // Without a trigram to narrow by, every account is a candidate, already in list order.
-    // A posting list may name an account twice (a trigram it lost, then had again).
-    const candidates = rarest ? [...new Set(rarest)].map((id) => this.entries.get(id)!) : this.ordered;
-    const matches: Entry[] = [];
-    for (const e of candidates) {
-      if (q.status !== undefined && e.status !== q.status) continue;
-      if (q.favoured !== undefined && e.favoured !== q.favoured) continue;
-      if (words.every((w) => e.haystack.includes(w))) matches.push(e);
+    if (rarest) {
+      for (const id of rarest) {
+        const e = this.entries.get(id)!;
+        if (matches(e)) marked[e.rank] = 1;
+      }
+    } else {
+      // Without a trigram to narrow by, every account is a candidate.
+      for (const e of ordered) if (matches(e)) marked[e.rank] = 1;
     }
-    if (rarest) matches.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
-    return { ids: matches.slice(q.offset, q.offset + q.limit).map((e) => e.id), total: matches.length };
+    const ids: number[] = [];
+    let total = 0;
+    for (let r = 0; r < marked.length; r++) {
+      if (!marked[r]) continue;
+      if (total >= q.offset && ids.length < q.limit) ids.push(ordered[r].id);
+      total++;
+    }
+    return { ids, total };
   }
 
   /** The accounts holding the query's rarest trigram (only they can match), or undefined when no word has three letters. */
@@ -106,11 +120,12 @@ export class AccountSearchIndex {
     return rarest;
   }
 
-  private ranks(): Map<number, number> {
-    if (!this.rank) {
+  /** Every account in list order, each knowing its rank; rebuilt on the first search after a change of name or membership. */
+  private order(): Entry[] {
+    if (!this.ordered) {
       this.ordered = [...this.entries.values()].sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.id - b.id));
-      this.rank = new Map(this.ordered.map((e, i) => [e.id, i]));
+      this.ordered.forEach((e, i) => { e.rank = i; });
     }
-    return this.rank;
+    return this.ordered;
   }
 }

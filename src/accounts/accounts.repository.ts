@@ -28,6 +28,8 @@ export interface AudienceFilter {
 }
 
 const TERM_CHUNK = 400;
+/** Ids per `IN (…)` list, well under SQLite's limit on bound parameters. */
+const ID_CHUNK = 1000;
 
 export interface IndexRow { id: number; name: string; status: AccountStatus; favoured: boolean }
 
@@ -73,8 +75,8 @@ export class AccountsRepository {
       `SELECT account_id, name, email, phone FROM contacts${where} ORDER BY id`, params);
     const rows = [];
     if (!ids) rows.push(...await read('', []));
-    else for (let i = 0; i < ids.length; i += TERM_CHUNK) {
-      const chunk = ids.slice(i, i + TERM_CHUNK);
+    else for (let i = 0; i < ids.length; i += ID_CHUNK) {
+      const chunk = ids.slice(i, i + ID_CHUNK);
       rows.push(...await read(` WHERE account_id IN (${chunk.map(() => '?').join(', ')})`, chunk));
     }
     return rows.map((r) => ({ accountId: Number(r.account_id), name: r.name, email: r.email, phone: r.phone }));

@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { IsCalendarDate, IsCode, IsCurrencyCode, IsOptionalNotNull, IsOptionalOrNull, Trim } from '../../common/http/validation';
 
-
 export class CreateBundleDto {
   @ApiProperty({ example: 'buy10get12' })
   @IsCode()

@@ -51,11 +51,17 @@ function gramsOf(pieces: string[]): string[] {
 export class AccountSearchIndex {
   private readonly entries = new Map<number, Entry>();
   private readonly postings = new Map<string, number[]>();
+  private highestId = 0;
   /** Every account in list order; null after a change that moves one, until the next search. */
   private ordered: Entry[] | null = null;
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** The highest account id held (0 when empty). */
+  get maxId(): number {
+    return this.highestId;
   }
 
   /**
@@ -78,6 +84,7 @@ export class AccountSearchIndex {
       else this.postings.set(g, [a.id]);
     }
     this.entries.set(a.id, entry);
+    if (a.id > this.highestId) this.highestId = a.id;
     if (!old || old.sortKey !== entry.sortKey) this.ordered = null;
     else if (this.ordered) this.ordered[entry.rank] = entry;
   }

@@ -5,9 +5,9 @@ import { searchPieces } from './search-terms';
 
 /**
  * How far back each catch-up reads again before the previous one started: a
- * change stamped (changed_at) but committed later than a catch-up read is
- * still seen by the next, as long as its transaction took less than this and
- * the writers' clocks agree within it.
+ * change stamped (changed_at, the last statement of its transaction) but
+ * committed after a catch-up read is still seen by the next, as long as its
+ * commit took less than this and the servers' clocks agree within it.
  */
 const LOOKBACK_MS = 5_000;
 
@@ -15,8 +15,9 @@ const LOOKBACK_MS = 5_000;
  * This process's in-memory account search (see AccountSearchIndex), kept in
  * step with the database shared by every process: the first search loads all
  * accounts, and before each search the index reads the accounts whose
- * changed_at moved since its last catch-up. A search therefore sees every
- * change committed before it started, whichever process made it.
+ * changed_at moved since its last catch-up, and any account newer than the
+ * newest it holds. A search therefore sees every change committed before it
+ * started, whichever process made it.
  */
 @Injectable()
 export class AccountSearchService {
@@ -60,7 +61,7 @@ export class AccountSearchService {
       this.logger.log(`account search index loaded: ${index.size} accounts in ${Date.now() - startedAt} ms`);
     } else {
       // Rows already indexed are put again too: two changes stamped in the same millisecond look alike.
-      const rows = await this.repo.indexRows(new Date(this.lastReadAt - LOOKBACK_MS));
+      const rows = await this.repo.indexRows({ changedAfter: new Date(this.lastReadAt - LOOKBACK_MS), idAbove: this.index.maxId });
       if (rows.length > 0) this.put(this.index, rows, await this.repo.indexContacts(rows.map((r) => r.id)));
     }
     this.lastReadAt = startedAt;

@@ -45,26 +45,35 @@ export class AccountsRepository {
     return { ...a, id: Number(r.identifiers[0].id) };
   }
 
-  /** Also stamps the account's changed_at: its contacts are part of what search finds it by. */
   async insertContact(em: EntityManager, c: Omit<ContactEntity, 'id'>): Promise<ContactEntity> {
     const r = await em.insert(ContactEntity, c);
-    await em.update(AccountEntity, { id: c.accountId }, { changedAt: c.createdAt });
     return { ...c, id: Number(r.identifiers[0].id) };
   }
 
-  /** Every change of an account's own columns stamps changed_at, which the search index of each process follows. */
   async update(em: EntityManager, id: number, patch: Partial<AccountEntity>): Promise<void> {
-    await em.update(AccountEntity, { id }, { ...patch, changedAt: new Date() });
+    await em.update(AccountEntity, { id }, patch);
   }
 
   /**
-   * What the search index holds of each account, for all accounts or those
-   * changed after `since`. Hand-written: the first read takes every row.
+   * Stamps changed_at, which every process's search index follows (see
+   * AccountSearchService). Called as the last statement of a transaction that
+   * changed what search sees, when the row's lock is already held: the stamp
+   * is then only the commit's duration older than the change it announces.
    */
-  async indexRows(since?: Date): Promise<IndexRow[]> {
+  async markChanged(em: EntityManager, id: number): Promise<void> {
+    await em.update(AccountEntity, { id }, { changedAt: new Date() });
+  }
+
+  /**
+   * What the search index holds of each account: all accounts, or those
+   * stamped after `changedAfter` and those above `idAbove` (new ones, even
+   * unstamped). Hand-written: the first read takes every row.
+   */
+  async indexRows(since?: { changedAfter: Date; idAbove: number }): Promise<IndexRow[]> {
     const em = this.accounts.manager;
     const rows = await select<{ id: number | string; name: string; status: AccountStatus; favoured: number | boolean }>(em,
-      `SELECT id, name, status, favoured FROM accounts${since ? ' WHERE changed_at > ?' : ''}`, since ? [dbTime(em, since)] : []);
+      `SELECT id, name, status, favoured FROM accounts${since ? ' WHERE changed_at > ? OR id > ?' : ''}`,
+      since ? [dbTime(em, since.changedAfter), since.idAbove] : []);
     return rows.map((r) => ({ id: Number(r.id), name: r.name, status: r.status, favoured: Boolean(Number(r.favoured)) }));
   }
 

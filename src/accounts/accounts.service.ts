@@ -41,10 +41,9 @@ export class AccountsService {
 
   async create(input: NewAccount, actor: Actor): Promise<AccountView> {
     const id = await this.tx.run(undefined, async (em) => {
-      const now = new Date();
       const account = await this.repo.insertAccount(em, {
         name: input.name.trim(), customerSince: input.customerSince ?? null, favoured: input.favoured ?? false,
-        status: 'active', policyStatus: 'legacy', createdAt: now, closedAt: null, closeReason: null, changedAt: now,
+        status: 'active', policyStatus: 'legacy', createdAt: new Date(), closedAt: null, closeReason: null, changedAt: null,
       });
       const contacts: ContactEntity[] = [];
       for (const c of input.contacts ?? []) contacts.push(await this.insertContact(em, account.id, c));
@@ -54,6 +53,7 @@ export class AccountsService {
         actorId: actor.id, action: 'account.create', entityType: 'account', entityId: account.id,
         after: { name: account.name, customerSince: account.customerSince, favoured: account.favoured, contacts: contacts.map(contactView) },
       });
+      await this.repo.markChanged(em, account.id);
       return account.id;
     });
     this.logger.log(`account created id=${id} by=${actor.id}`);
@@ -73,7 +73,8 @@ export class AccountsService {
     if (q.lowBalance === undefined) {
       const { ids, total } = await this.searchIndex.search({ words, status: q.status, favoured: q.favoured, limit: q.limit, offset: q.offset });
       const byId = new Map((await this.repo.findByIds(ids)).map((a) => [a.id, a]));
-      return { items: await this.views(ids.map((id) => byId.get(id)!)), total };
+      // An id the database no longer has (SQLite: read from a transaction that then rolled back) is left out.
+      return { items: await this.views(ids.flatMap((id) => byId.get(id) ?? [])), total };
     }
     const policy = await this.policy.get();
     const [rows, total] = await this.repo.search({
@@ -101,6 +102,7 @@ export class AccountsService {
         actorId: actor.id, action: 'account.update', entityType: 'account', entityId: id,
         before: pick(before, Object.keys(changes)), after: changes,
       });
+      await this.repo.markChanged(em, id);
     });
     return this.get(actor, id);
   }
@@ -108,12 +110,16 @@ export class AccountsService {
   async addContact(accountId: number, input: ContactInput, actor: Actor): Promise<ContactView> {
     return this.tx.run(undefined, async (em) => {
       await this.mustFind(em, accountId);
+      // The account row's write lock first: the contact's foreign key takes a shared one, and two
+      // contacts added at once would each hold that and wait for the other's (MySQL deadlock).
+      await this.repo.markChanged(em, accountId);
       const contact = await this.insertContact(em, accountId, input);
       // A new contact only adds terms; INSERT IGNORE skips the ones the account already has.
       await this.repo.insertTerms(em, accountId, searchTermsFor('', [contact]));
       await this.audit.record(em, {
         actorId: actor.id, action: 'account.contact.add', entityType: 'account', entityId: accountId, after: contactView(contact),
       });
+      await this.repo.markChanged(em, accountId);
       return contactView(contact);
     });
   }
@@ -128,6 +134,7 @@ export class AccountsService {
         actorId: actor.id, action: 'account.close', entityType: 'account', entityId: id, reason,
         before: { status: 'active' }, after: { status: 'closed', closedAt: closedAt.toISOString() },
       });
+      await this.repo.markChanged(em, id);
     });
     this.logger.log(`account closed id=${id} by=${actor.id}`);
     return this.get(actor, id);

@@ -70,6 +70,42 @@ describe(`account search across instances (${DB})`, () => {
     }
   });
 
+  it('adds contacts to one account from many requests at once, and finds each', async () => {
+    const a = await makeAccount(writer, { name: `Crowded${mark} Co` });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => request(writer.http).post(`/api/accounts/${a.id}/contacts`)
+      .set(writer.admin.auth).send({ name: `Caller${mark}n${i} Doe`, email: `caller${i}.${mark}@crowded.example` })));
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
+    for (let i = 0; i < 8; i++) expect((await search(`caller${mark}n${i}`)).items.map((x) => x.id)).toEqual([a.id]);
+  });
+
+  (onMariaDb() ? it : it.skip)('finds a rename that waited seconds for the row lock before it could commit (MariaDB)', async () => {
+    const a = await makeAccount(writer, { name: `Waiting${mark} Ltd` });
+    expect((await search(`waiting${mark}`)).total).toBe(1);
+    // Another transaction holds the row (as a long batch's foreign-key checks would) for longer than the look-back.
+    const holder = writer.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query('SELECT id FROM accounts WHERE id = ? LOCK IN SHARE MODE', [Number(a.id)]);
+    const rename = request(writer.http).patch(`/api/accounts/${a.id}`).set(writer.admin.auth).send({ name: `Patient${mark} Ltd` });
+    const renamed = rename.then((r) => r);
+    await new Promise((r) => setTimeout(r, 7000));
+    // Searches keep coming meanwhile, each moving the reader's mark on.
+    expect((await search(`patient${mark}`)).total).toBe(0);
+    await holder.commitTransaction();
+    await holder.release();
+    expect((await renamed).status).toBe(200);
+    expect((await search(`patient${mark}`)).items.map((x) => x.id)).toEqual([a.id]);
+  }, 30_000);
+
+  it('finds a new account that carries no stamp (as an instance of an older version would write it)', async () => {
+    expect((await search(`unstamped${mark}`)).total).toBe(0);
+    await writer.dataSource.query(
+      "INSERT INTO accounts (name, favoured, status, policy_status, created_at) VALUES (?, ?, 'active', 'legacy', ?)",
+      [`Unstamped${mark} GmbH`, 0, new Date().toISOString().replace('T', ' ').replace('Z', '')],
+    );
+    expect((await search(`unstamped${mark}`)).items.map((x) => x.name)).toEqual([`Unstamped${mark} GmbH`]);
+  });
+
   it('picks up a change committed a few seconds after it was stamped', async () => {
     const a = await makeAccount(writer, { name: `Slowpoke${mark} Inc` });
     expect((await search(`slowpoke${mark}`)).total).toBe(1);

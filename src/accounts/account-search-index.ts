@@ -18,7 +18,6 @@ interface Entry {
   /** The folded pieces joined by "\n": a query word (no whitespace) is part of one piece exactly when it is part of this. */
   haystack: string;
   sortKey: string;
-  grams: string[];
   /** Position in list order, set when the order is built. */
   rank: number;
 }
@@ -73,11 +72,12 @@ export class AccountSearchIndex {
     const old = this.entries.get(a.id);
     const pieces = a.pieces.map(fold);
     const entry: Entry = {
-      id: a.id, status: a.status, favoured: a.favoured, haystack: pieces.join('\n'), sortKey: fold(a.name), grams: gramsOf(pieces), rank: old?.rank ?? -1,
+      id: a.id, status: a.status, favoured: a.favoured, haystack: pieces.join('\n'), sortKey: fold(a.name), rank: old?.rank ?? -1,
     };
     if (old && old.haystack === entry.haystack && old.sortKey === entry.sortKey && old.status === entry.status && old.favoured === entry.favoured) return;
-    const had = new Set(old?.grams);
-    for (const g of entry.grams) {
+    // Not kept per account (a hundred strings each): a change is rare, the old text says which it had.
+    const had = new Set(old ? gramsOf(old.haystack.split('\n')) : []);
+    for (const g of gramsOf(pieces)) {
       if (had.has(g)) continue;
       const list = this.postings.get(g);
       if (list) list.push(a.id);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountSearchIndex, IndexQuery } from './account-search-index';
-import { AccountsRepository, IndexRow } from './accounts.repository';
+import { AccountsRepository, IndexContact, IndexRow } from './accounts.repository';
 import { searchPieces } from './search-terms';
 
 /**
@@ -67,8 +67,8 @@ export class AccountSearchService {
     this.lastReadAt = startedAt;
   }
 
-  private put(index: AccountSearchIndex, rows: IndexRow[], contacts: { accountId: number; name: string; email: string; phone: string | null }[]): void {
-    const byAccount = new Map<number, typeof contacts>();
+  private put(index: AccountSearchIndex, rows: IndexRow[], contacts: IndexContact[]): void {
+    const byAccount = new Map<number, IndexContact[]>();
     for (const c of contacts) {
       const list = byAccount.get(c.accountId);
       if (list) list.push(c);

@@ -32,6 +32,7 @@ const TERM_CHUNK = 400;
 const ID_CHUNK = 1000;
 
 export interface IndexRow { id: number; name: string; status: AccountStatus; favoured: boolean }
+export interface IndexContact { accountId: number; name: string; email: string; phone: string | null }
 
 @Injectable()
 export class AccountsRepository {
@@ -78,7 +79,7 @@ export class AccountsRepository {
   }
 
   /** The searchable columns of the contacts of these accounts (all accounts' when `ids` is omitted). */
-  async indexContacts(ids?: number[]): Promise<{ accountId: number; name: string; email: string; phone: string | null }[]> {
+  async indexContacts(ids?: number[]): Promise<IndexContact[]> {
     const em = this.contacts.manager;
     const read = (where: string, params: unknown[]) => select<{ account_id: number | string; name: string; email: string; phone: string | null }>(em,
       `SELECT account_id, name, email, phone FROM contacts${where} ORDER BY id`, params);

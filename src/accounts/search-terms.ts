@@ -1,8 +1,9 @@
 /**
- * Type-ahead search without full table scans. Every whitespace-separated word
- * of the account name and contact names, every contact email and the digits
- * of every phone number are stored with all their suffixes; "contains q"
- * then becomes "some suffix starts with q", an index range scan.
+ * What an account is found by, shared by both searches. The in-memory index
+ * (account-search-index.ts) matches query words against searchPieces(). The
+ * SQL search, used only with the lowBalance filter, stores every piece with
+ * all its suffixes (searchTermsFor); "contains q" then becomes "some suffix
+ * starts with q", an index range scan.
  */
 const MAX_WORD = 60;
 const MAX_TERM = 100;
